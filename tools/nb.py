@@ -26,6 +26,13 @@ def build(src, dest):
         c.pop('id', None)
         if c['cell_type'] == 'code': c['outputs'], c['execution_count'] = [], None
     _write(out, Path(dest))
+    _clean(dest)
+
+
+def _clean(path):
+    "nbdev_clean gives every cell a stable id, so that nbdev_export's output does not change between runs."
+    import subprocess
+    subprocess.run(['nbdev_clean', '--fname', str(path)], check=True)
 
 
 def src(nbpath, dest):
@@ -54,6 +61,7 @@ def run(nbpath, flags=()):
     sh = CaptureShell()
     sh.run_all(nb, exc_stop=True, preproc=preproc)
     write_nb(nb, nbpath)
+    _clean(nbpath)
 
 
 if __name__ == '__main__':
