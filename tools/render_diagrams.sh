@@ -23,7 +23,7 @@ or point CHROMIUM=/path/to/chromium-or-chrome at an existing browser."
 CHROMIUM="$(readlink -f "$CHROMIUM")"
 
 MMDC="${MMDC:-$(command -v mmdc || true)}"
-[ -n "$MMDC" ] || die "mmdc (mermaid-cli) not found. Install it with:
+[ -n "$MMDC" ] && [ -x "$MMDC" ] || die "mmdc (mermaid-cli) not found. Install it with:
     PUPPETEER_SKIP_DOWNLOAD=1 npm install -g @mermaid-js/mermaid-cli
 (PUPPETEER_SKIP_DOWNLOAD=1 keeps puppeteer from downloading its own browser; chromium from apt is used),
 or point MMDC=/path/to/mmdc at an existing install."
