@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Optional
 import torch
 from torch import nn, Tensor
-from .config import (Config, ConfigError, read_yaml, load_config, is_official_layout, config_from_dict,
-                              apply_overrides)
+from .config import Config, ConfigError, read_yaml, load_config, is_official_layout, config_from_dict, apply_overrides
 
 # %% auto #0
 __all__ = ['SCHEDULE_BUFFERS', 'LOSS_MODULES', 'from_official', 'read_config', 'official_swin_keys', 'official_unet_keys',
