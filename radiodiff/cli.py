@@ -44,10 +44,11 @@ def _validate_args(args):
         raise UserError(f"--size must be at least 8 pixels, got {args.size}")
 
 def _load_cfg(args):
-    "The config of `--cfg` with `--set` overrides (the tiny default config when `default` is given and no --cfg)."
-    from radiodiff.config import load_config, find_config
+    "The config of `--cfg` (our layout or the official one) with `--set` overrides."
+    from radiodiff.config import find_config
+    from radiodiff.official import read_config
     if not getattr(args, 'cfg', None): raise UserError('--cfg is required (e.g. --cfg configs/tiny_ldm.yaml)')
-    return load_config(find_config(args.cfg), args.set or ())
+    return read_config(find_config(args.cfg), args.set or ())
 
 def _not_yet(name):
     raise UserError(f"'radiodiff {name}' is not yet available in this version")

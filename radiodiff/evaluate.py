@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_evaluate.ipynb #0bcae428
 from __future__ import annotations
-import csv, json, math, re, statistics, time
+import csv, json, re, statistics, time
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
@@ -139,10 +139,14 @@ def list_map_names(folder) -> list[str]:
 
 
 def read_map(path) -> np.ndarray:
-    "A gray PNG as float32 (H, W) in [0,1] (first channel of a multi-channel image)."
+    "A gray PNG as float32 (H, W) in [0,1] (first channel of a multi-channel image); a corrupt file fails naming it."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"map not found: {path}")
-    a = np.asarray(Image.open(path))
+    try:
+        with Image.open(path) as im: a = np.asarray(im)
+    except (OSError, SyntaxError, ValueError) as e:   # PIL's UnidentifiedImageError is an OSError
+        raise ValueError(f"cannot read the PNG {path} ({type(e).__name__}: {' '.join(str(e).split())}); "
+                         f"the file is corrupt or not an image") from None
     if a.ndim == 3: a = a[..., 0]
     if a.dtype == np.uint16: return a.astype(np.float32) / 65535
     return a.astype(np.float32) / 255
@@ -310,7 +314,7 @@ def summary_table(summary: dict) -> str:
 
 def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = 72):
     "Rows of (label, name, pred, gt) maps: condition (buildings, Tx as a red star), ground truth, prediction, |error|."
-    import matplotlib; import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt
     fig, axs = plt.subplots(len(items), 4, figsize=(8, 2.1 * len(items)), squeeze=False)
     for row, (label, name, p, g) in zip(axs, items):
         buildings, tx = _load_cond(data_root, name)

@@ -4,17 +4,106 @@
 
 # %% ../nbs/10_official.ipynb #b85d546f
 from __future__ import annotations
-import re, warnings, dataclasses
+import re, warnings
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional
 import torch
 from torch import nn, Tensor
+from .config import Config, ConfigError, read_yaml, load_config, is_official_layout, config_from_dict, apply_overrides
 
 # %% auto #0
-__all__ = ['SCHEDULE_BUFFERS', 'LOSS_MODULES', 'official_swin_keys', 'official_unet_keys', 'official_vae_keys',
-           'official_loss_keys', 'official_ldm_keys', 'official_key_map', 'official_variant',
+__all__ = ['SCHEDULE_BUFFERS', 'LOSS_MODULES', 'from_official', 'read_config', 'official_swin_keys', 'official_unet_keys',
+           'official_vae_keys', 'official_loss_keys', 'official_ldm_keys', 'official_key_map', 'official_variant',
            'convert_official_state_dict', 'to_official_state_dict', 'official_state_dict', 'read_official',
            'official_config', 'load_official', 'import_official']
+
+# %% ../nbs/10_official.ipynb #1af1b5f8
+_OFFICIAL_MAP = {  # official dotted key -> our dotted key (or a function of the value returning {our key: value})
+    'model.scale_factor': 'model.scale_factor',
+    'model.eps': 'sde.eps',
+    'model.sampling_timesteps': 'sde.sampling_steps',
+    'model.ckpt_path': 'model.ckpt_path',
+    'model.weighting_loss': lambda v: {'sde.weighting': 'exp' if v else 'none'},
+    'model.first_stage.ckpt_path': 'first_stage.ckpt_path',
+    'model.first_stage.embed_dim': 'first_stage.embed_dim',
+    'model.unet.dim': 'unet.dim',
+    'model.unet.channels': 'unet.channels',
+    'model.unet.out_mul': 'unet.out_mul',
+    'model.unet.dim_mults': 'unet.dim_mults',
+    'model.unet.cond_net': lambda v: {'unet.cond_net': 'torchvision:swin_b' if v == 'swin' else v},
+    'model.unet.fix_bb': 'unet.fix_bb',
+    'model.unet.window_sizes1': 'unet.window_sizes1',
+    'model.unet.window_sizes2': 'unet.window_sizes2',
+    'model.unet.fourier_scale': 'unet.fourier_scale',
+    'model.unet.cond_in_dim': 'unet.cond_in_channels',
+    'data.batch_size': 'data.batch_size',
+    'trainer.gradient_accumulate_every': 'trainer.gradient_accumulate_every',
+    'trainer.lr': 'trainer.lr',
+    'trainer.train_num_steps': 'trainer.train_num_steps',
+    'trainer.save_and_sample_every': lambda v: {'trainer.save_every': v, 'trainer.sample_every': v},
+    'trainer.log_freq': 'trainer.log_every',
+    'trainer.results_folder': 'trainer.results_folder',
+    'trainer.fp16': lambda v: {'trainer.mixed_precision': 'fp16'} if v else {},
+    'trainer.ema_update_after_step': 'trainer.ema_update_after_step',
+    'trainer.ema_update_every': 'trainer.ema_update_every',
+    'sampler.batch_size': 'sampler.batch_size',
+    'sampler.use_ema': 'sampler.use_ema',
+    'sampler.save_folder': 'sampler.save_folder',
+    'sampler.ckpt_path': 'sampler.ckpt_path',
+    'sampler.sample_num': 'sampler.num_maps',
+}
+for _k in 'double_z z_channels in_channels out_ch ch ch_mult num_res_blocks attn_resolutions dropout'.split():
+    _OFFICIAL_MAP[f'model.first_stage.ddconfig.{_k}'] = f'first_stage.{_k}'
+for _k in 'disc_start kl_weight disc_weight disc_in_channels'.split():
+    _OFFICIAL_MAP[f'model.first_stage.lossconfig.{_k}'] = f'first_stage.loss.{_k}'
+
+def _flatten(d: dict, prefix='') -> dict:
+    out = {}
+    for k, v in d.items():
+        key = f'{prefix}.{k}' if prefix else str(k)
+        if isinstance(v, dict) and v: out.update(_flatten(v, key))
+        else: out[key] = v
+    return out
+
+def _set_dotted(d: dict, key: str, value):
+    parts = key.split('.')
+    for p in parts[:-1]: d = d.setdefault(p, {})
+    d[parts[-1]] = value
+
+def from_official(data: dict, source: str = '<official>') -> tuple[dict, list[str]]:
+    "Map an official-layout dict to our layout; returns (our nested dict, official keys we do not use)."
+    m = data.get('model', {})
+    if 'ddconfig' in m or 'lossconfig' in m:  # first_radio.yaml: the VAE is the model
+        data = {**data, 'model': {'first_stage': m}}
+    flat, ours, unused = _flatten(data), {}, []
+    for key, value in flat.items():
+        target = _OFFICIAL_MAP.get(key)
+        if target is None: unused.append(key); continue
+        items = target(value) if callable(target) else {target: value}
+        for k, v in items.items():
+            if v is None and k.endswith('ckpt_path'): continue
+            if k.endswith('ckpt_path') and v == '': continue
+            _set_dotted(ours, k, v)
+    if 'trainer' in data:  # the official schedule is poly-0.96 with a floor on the factor: keep its shape
+        tr = data['trainer']
+        _set_dotted(ours, 'trainer.lr_schedule', 'poly')
+        if 'lr' in tr and 'min_lr' in tr:
+            _set_dotted(ours, 'trainer.min_lr', float(tr['lr']) * float(tr['min_lr']))
+    if 'first_stage' in data.get('model', {}) and 'unet' not in data.get('model', {}):
+        _set_dotted(ours, 'trainer.lr_schedule', 'poly'); _set_dotted(ours, 'trainer.lr_power', 0.95)
+    return ours, unused
+
+# %% ../nbs/10_official.ipynb #27510cb4
+def read_config(path, overrides=(), warn_unused: bool = True) -> Config:
+    "Load a YAML config in our layout or the official RadioDiff layout, apply `'a.b=value'` overrides and validate."
+    data = read_yaml(path)
+    if not is_official_layout(data): return load_config(path, overrides)
+    data, unused = from_official(data, str(path))
+    if unused and warn_unused:
+        warnings.warn(f"{path}: official keys not used by radiodiff: {', '.join(unused)}", stacklevel=2)
+    try: cfg = config_from_dict(data)
+    except ConfigError as e: raise ConfigError(f"{path}: {e}") from None
+    return apply_overrides(cfg, overrides)
 
 # %% ../nbs/10_official.ipynb #19b57936
 SCHEDULE_BUFFERS = ('betas', 'alphas_cumprod', 'alphas_cumprod_prev', 'sqrt_alphas_cumprod',
@@ -277,11 +366,11 @@ def _levels(sd: dict, prefix: str) -> int:
 
 def official_config(sd: dict, cfg=None, info: Optional[dict] = None):
     "Our `Config` for the official state dict `sd`: `cfg` (or our defaults) with the architecture read from the weights."
-    from radiodiff.config import Config, load_config, validate_config, config_to_dict, config_from_dict
+    from radiodiff.config import validate_config, config_to_dict
     info = info or official_variant(sd)
     if info['kind'] is None: raise ValueError(f"official_config: {_EXPECTED}")
     given = cfg is not None
-    cfg = load_config(cfg) if isinstance(cfg, (str, Path)) else config_from_dict(config_to_dict(cfg)) if given else Config()
+    cfg = read_config(cfg) if isinstance(cfg, (str, Path)) else config_from_dict(config_to_dict(cfg)) if given else Config()
     before = config_to_dict(cfg)
     v = 'first_stage_model.' if info['kind'] == 'ldm' else ''
     fs, w = cfg.first_stage, lambda k: sd[v + k].shape
