@@ -445,22 +445,14 @@ def _sync(device):
 
 
 def load_sampling_model(cfg, ckpt=None, use_ema: bool = True, device='cpu'):
-    "`build_ldm(cfg)` with the weights of the LDM checkpoint `ckpt` (a results folder or a checkpoint folder), in eval mode."
+    "The `LatentDiffusion` of `cfg` with the weights of the LDM checkpoint `ckpt` (a results folder or a checkpoint folder), in eval mode."
     ckpt = ckpt or cfg.sampler.ckpt_path
     if not ckpt:
         raise ValueError("ckpt: no LDM checkpoint given; pass ckpt=... or set sampler.ckpt_path to the results folder "
                          "(or a checkpoint folder) of `radiodiff train`")
     if not Path(ckpt).exists(): raise FileNotFoundError(f"ckpt: {ckpt} does not exist")
-    from radiodiff.ldm import build_ldm
-    from radiodiff.trainer import load_model_weights
-    model = build_ldm(cfg, load_vae=bool(cfg.first_stage.ckpt_path))
-    try: load_model_weights(ckpt, model, use_ema=use_ema)           # the whole LatentDiffusion (VAE included)
-    except ValueError as whole:
-        try: load_model_weights(ckpt, model.unet, use_ema=use_ema)  # or the U-Net alone, the VAE from first_stage
-        except ValueError: raise whole from None
-        if not cfg.first_stage.ckpt_path:
-            raise ValueError(f"ckpt: {ckpt} holds only the U-Net; set first_stage.ckpt_path to the VAE it was trained with")
-    return model.to(device).eval()
+    from radiodiff.checkpoint import load_ldm
+    return load_ldm(cfg, ckpt, use_ema=use_ema, device=device)   # the whole model, else the U-Net + first_stage's VAE
 
 
 def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[int] = None,
