@@ -9,12 +9,10 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 import torch
 from torch import nn
-from torch.utils.flop_counter import FlopCounterMode
 
 # %% auto #0
-__all__ = ['PEAK_BF16_FLOPS', 'BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'compare_times', 'count_flops', 'peak_memory',
-           'autocast', 'prepare_model', 'sample_reencoding', 'device_peak_flops', 'run_bench', 'format_bench',
-           'compare_targets']
+__all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'compare_times', 'peak_memory', 'autocast', 'prepare_model',
+           'sample_reencoding', 'run_bench', 'format_bench', 'compare_targets']
 
 # %% ../nbs/14_bench.ipynb #a764c59f
 from .config import Config, load_config, find_config, apply_overrides
@@ -37,11 +35,6 @@ def compare_times(fns: dict, repeats: int = 5, warmup: int = 2, device='cpu') ->
             fn()
             _sync(device); times[k].append(time.perf_counter() - t0)
     return {k: statistics.median(v) for k, v in times.items()}
-
-def count_flops(fn: Callable) -> int:
-    "FLOPs of one call of `fn` (matmuls and convolutions, forward and backward) by `FlopCounterMode`."
-    with FlopCounterMode(display=False) as counter: fn()
-    return int(counter.get_total_flops())
 
 # %% ../nbs/14_bench.ipynb #c7fe49e9
 def _vm_kib(key):
@@ -111,16 +104,8 @@ def _vae_step(vae, opt, x, device, bf16: bool, kl_weight: float = 1e-6, seed: in
     return loss.detach()
 
 # %% ../nbs/14_bench.ipynb #dd7af863
-PEAK_BF16_FLOPS = {'H100': 989.4e12, 'H200': 989.4e12, 'A100': 312e12, 'L40S': 362e12, 'A10G': 70e12, 'RTX 4090': 165.2e12}
-
-def device_peak_flops(device) -> Optional[float]:
-    "Dense bf16 peak FLOP/s of a known CUDA device, else None."
-    device = torch.device(device)
-    if device.type != 'cuda': return None
-    name = torch.cuda.get_device_name(device)
-    for k, v in PEAK_BF16_FLOPS.items():
-        if k in name: return v
-    return None
+# The FLOP counter and the devices' peaks live with the trainer, which logs MFU; the bench uses the same ones.
+from .trainer import device_peak_flops, count_flops
 
 # %% ../nbs/14_bench.ipynb #fa3456f0
 BENCH_SECTIONS = ('ldm_train', 'vae_train', 'sample', 'sample_batched', 'speedups')
@@ -197,7 +182,7 @@ def _run(cfg, device, repeats, warmup, steps, batch, sample_batch, bf16, channel
     rand = lambda *shape: (torch.rand(*shape, generator=cpu_rng) * 2 - 1).to(device)
     with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):   # random init without touching the caller's RNG
         torch.manual_seed(seed)
-        plain = build_ldm(cfg, load_vae=False).to(device)
+        plain = build_ldm(cfg).to(device)
     fast = prepare_model(copy.deepcopy(plain), channels_last=channels_last)
     if compile_: fast.unet = torch.compile(fast.unet)
     image, cond, cond_s = rand(B, 1, S, S), rand(B, 3, S, S), rand(SB, 3, S, S)

@@ -266,7 +266,7 @@ def load_vae_weights(cfg: Config, vae: nn.Module) -> Path:
                                 "set first_stage.ckpt_path to its results folder or checkpoint folder")
     if not Path(path).exists():
         raise FileNotFoundError(f"first_stage.ckpt_path: {path} does not exist; point it at a VAE results folder "
-                                "or checkpoint folder (or pass load_vae=False)")
+                                "or checkpoint folder (radiodiff.ldm.build_ldm builds the model without weights)")
     return load_model_weights(path, vae, use_ema=True)
 
 def load_ldm(cfg: Config, ckpt=None, use_ema: bool = True, device='cpu', model: Optional[nn.Module] = None) -> nn.Module:
@@ -274,7 +274,7 @@ def load_ldm(cfg: Config, ckpt=None, use_ema: bool = True, device='cpu', model: 
     U-Net alone with the VAE from `first_stage.ckpt_path`), or with only the VAE's weights when `ckpt` is None."""
     if model is None:
         from radiodiff.ldm import build_ldm
-        model = build_ldm(cfg, load_vae=False)
+        model = build_ldm(cfg)
     if ckpt is None:
         load_vae_weights(cfg, model.vae)
         return model.to(device).eval()

@@ -11,10 +11,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
-from torch.utils.data import Dataset
+from torch.utils.data import Dataset, DataLoader, DistributedSampler
 
 # %% auto #0
-__all__ = ['TX_ENCODINGS', 'split_map_ids', 'read_gray', 'encode_tx', 'fill_building_pixels', 'RadioMapSeer', 'build_dataset']
+__all__ = ['TX_ENCODINGS', 'split_map_ids', 'read_gray', 'encode_tx', 'fill_building_pixels', 'RadioMapSeer', 'build_dataset',
+           'loader_seed', 'DataStream']
 
 # %% ../nbs/01_data.ipynb #6f4dd986
 _SPLITS = {'radiodiff': (501, 600), 'radiounet': (501, 601)}  # (first val position, first test position) of 700
@@ -222,3 +223,49 @@ def build_dataset(cfg, phase: str = 'train') -> RadioMapSeer:
     d = cfg.data
     return RadioMapSeer(d.root, phase=phase, simulation=d.simulation, cars=d.cars, image_size=d.image_size,
                         split=d.split, num_tx=d.num_tx, tx_encoding=d.tx_encoding, fill_buildings=d.fill_buildings)
+
+# %% ../nbs/01_data.ipynb #0839f91d
+def loader_seed(seed: int, epoch: int, rank: int = 0) -> int:
+    "The seed of the data loader (its workers' base seed) of `epoch` on process `rank`."
+    return seed + 7919 * (epoch + 1) + rank
+
+class DataStream:
+    "Endless, resumable per-process micro-batches: epoch `e` shuffled with seed `seed + e`, shard `rank` of `world`."
+    def __init__(self, dataset, batch_size: int, seed: int = 0, rank: int = 0, world: int = 1, epoch: int = 0,
+                 batch_index: int = 0, num_workers: int = 0, pin_memory: bool = False):
+        self.dataset, self.batch_size, self.seed, self.rank, self.world = dataset, batch_size, seed, rank, world
+        self.epoch, self.batch_index, self.num_workers, self.pin_memory = epoch, batch_index, num_workers, pin_memory
+        if self.batches_per_epoch < 1:
+            raise ValueError(f"the training set has {len(dataset)} samples, fewer than one global micro-batch "
+                             f"({batch_size} x {world} processes): lower data.batch_size or add data")
+        self._it = None
+
+    @property
+    def batches_per_epoch(self) -> int: return (len(self.dataset) // self.world) // self.batch_size
+
+    def indices(self, epoch: int) -> list[int]:
+        "This process's sample indices of `epoch`, in order."
+        s = DistributedSampler(self.dataset, num_replicas=self.world, rank=self.rank, shuffle=True, seed=self.seed, drop_last=True)
+        s.set_epoch(epoch)
+        return list(s)[: self.batches_per_epoch * self.batch_size]
+
+    def _loader(self):
+        idx = self.indices(self.epoch)[self.batch_index * self.batch_size:]
+        g = torch.Generator().manual_seed(loader_seed(self.seed, self.epoch, self.rank))  # worker seeds
+        return iter(DataLoader(self.dataset, batch_size=self.batch_size, sampler=idx, drop_last=True, generator=g,
+                               num_workers=self.num_workers, pin_memory=self.pin_memory))
+
+    def __iter__(self): return self
+
+    def __next__(self):
+        if self.batch_index >= self.batches_per_epoch: self.epoch, self.batch_index, self._it = self.epoch + 1, 0, None
+        if self._it is None: self._it = self._loader()
+        batch = next(self._it)
+        self.batch_index += 1
+        return batch
+
+    def state_dict(self) -> dict: return {'epoch': self.epoch, 'batch_index': self.batch_index, 'seed': self.seed,
+                                          'world': self.world, 'batch_size': self.batch_size}
+
+    def load_state_dict(self, st: dict):
+        self.epoch, self.batch_index, self._it = st['epoch'], st['batch_index'], None

@@ -119,22 +119,11 @@ class LatentDiffusion(nn.Module):
         return x
 
 # %% ../nbs/07_ldm.ipynb #490e064a
-def build_ldm(cfg, load_vae: bool = True) -> LatentDiffusion:
-    "The latent diffusion model of `cfg`; with `load_vae`, the VAE weights come from `cfg.first_stage.ckpt_path`."
-    path = cfg.first_stage.ckpt_path
-    if load_vae and not path:
-        raise FileNotFoundError("first_stage.ckpt_path: not set; train a VAE first (`radiodiff train-vae`) and "
-                                "set first_stage.ckpt_path to its results folder or checkpoint folder")
-    if load_vae and not Path(path).exists():
-        raise FileNotFoundError(f"first_stage.ckpt_path: {path} does not exist; point it at a VAE results folder "
-                                "or checkpoint folder (or pass load_vae=False)")
+def build_ldm(cfg) -> LatentDiffusion:
+    "The latent diffusion model of `cfg`, freshly initialised (weights: `radiodiff.checkpoint.load_ldm`)."
     from radiodiff.vae import build_vae      # imported here: the model modules sit beside this one
     from radiodiff.unet import build_unet
-    vae = build_vae(cfg)
-    if load_vae:
-        from radiodiff.trainer import load_model_weights   # the trainer sits above us; import only when needed
-        load_model_weights(path, vae, use_ema=True)
-    return LatentDiffusion(vae, build_unet(cfg), ConstantDriftSDE.from_config(cfg),
+    return LatentDiffusion(build_vae(cfg), build_unet(cfg), ConstantDriftSDE.from_config(cfg),
                            scale_factor=cfg.model.scale_factor, latent_channels=cfg.first_stage.embed_dim,
                            down_factor=2 ** (len(cfg.first_stage.ch_mult) - 1))
 

@@ -419,7 +419,7 @@ def load_official(path, cfg=None, use_ema: bool = True, trusted: bool = False, r
     from radiodiff.ldm import build_ldm
     sd, info = read_official(path, use_ema, trusted)
     cfg = official_config(sd, cfg, info)
-    build = (lambda: build_ldm(cfg, load_vae=False)) if info['kind'] == 'ldm' else (lambda: build_vae(cfg))
+    build = (lambda: build_ldm(cfg)) if info['kind'] == 'ldm' else (lambda: build_vae(cfg))
     model = _build_empty(build)
     model.load_state_dict(convert_official_state_dict(sd, model), strict=True, assign=True)
     left = [n for n, t in [*model.named_parameters(), *model.named_buffers()] if t.is_meta]
@@ -430,30 +430,25 @@ def load_official(path, cfg=None, use_ema: bool = True, trusted: bool = False, r
     return (model, cfg) if return_config else model
 
 # %% ../nbs/10_official.ipynb #06f9cd1c
-def _write_checkpoint_folder(folder: Path, module: nn.Module, cfg) -> None:
-    from safetensors.torch import save_file
-    from radiodiff.config import save_config
-    import os, shutil
-    folder.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.detach().to('cpu').contiguous() for k, v in module.state_dict().items()}, str(folder / 'model.safetensors'))
-    try: os.link(folder / 'model.safetensors', folder / 'ema.safetensors')
-    except OSError: shutil.copyfile(folder / 'model.safetensors', folder / 'ema.safetensors')
-    save_config(cfg, folder / 'config.yaml')
-
 def import_official(ckpt, out, cfg=None, use_ema: bool = True, trusted: bool = False) -> Path:
     "Convert the official checkpoint file `ckpt` into a radiodiff checkpoint folder `out`; returns `out`."
     import yaml
+    from radiodiff.checkpoint import write_checkpoint_folder
     from radiodiff.config import config_from_dict, config_to_dict
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"out: {out} already exists and is not an empty folder; choose a new folder")
     sd, info = read_official(ckpt, use_ema, trusted)
     model, cfg = load_official(ckpt, cfg, use_ema, trusted, return_config=True)
+    # the trainer's layout, one atomic writer (radiodiff.checkpoint); raw weights double as the EMA weights.
+    # `out` first: writing a folder replaces it whole, so the VAE's folder inside it comes second.
+    vae_cfg = None
     if hasattr(model, 'unet'):
         vae_cfg = config_from_dict(config_to_dict(cfg))
         vae_cfg.first_stage.ckpt_path = None
-        _write_checkpoint_folder(out / 'vae', model.vae, vae_cfg)
         cfg.first_stage.ckpt_path = str((out / 'vae').resolve())
-    _write_checkpoint_folder(out, model, cfg)
+    write_checkpoint_folder(out, {'model.safetensors': model, 'ema.safetensors': model}, cfg=cfg)
+    if vae_cfg is not None:
+        write_checkpoint_folder(out / 'vae', {'model.safetensors': model.vae, 'ema.safetensors': model.vae}, cfg=vae_cfg)
     (out / 'official.yaml').write_text(yaml.safe_dump({'source': str(Path(ckpt).resolve()), **info}, sort_keys=False))
     return out

@@ -17,11 +17,12 @@ from torch.utils.flop_counter import FlopCounterMode
 from timm.utils import ModelEmaV3
 
 # %% auto #0
-__all__ = ['PEAK_BF16_FLOPS', 'lr_at', 'EMA', 'run_seeds', 'loader_seed', 'DataStream', 'NonFiniteLoss', 'check_data_files',
-           'stop_signals', 'device_peak_flops', 'count_flops', 'fit', 'train']
+__all__ = ['PEAK_BF16_FLOPS', 'lr_at', 'EMA', 'run_seeds', 'NonFiniteLoss', 'check_data_files', 'stop_signals',
+           'device_peak_flops', 'count_flops', 'fit', 'train']
 
 # %% ../nbs/08_trainer.ipynb #b4855589
 from .config import Config, save_config
+from .data import DataStream
 from .checkpoint import (load_weights, read_state, write_checkpoint, list_checkpoints, resolve_resume,
                                   check_output_dir, checkpoint_bytes, NotEnoughSpace, get_rng_state, set_rng_state,
                                   preserved_rng, seed_everything_local)
@@ -77,52 +78,6 @@ def run_seeds(seed: int, rank: int = 0) -> dict:
     "The seeds of process `rank` in a run with `trainer.seed=seed` (see the rule above)."
     return {'init': seed, 'global': seed + 7_368_787 * (rank + 1), 'generator': seed + 1_000_003 * (rank + 1),
             'validation': seed + 99991 + rank, 'preview': seed + 31337}
-
-def loader_seed(seed: int, epoch: int, rank: int = 0) -> int:
-    "The seed of the data loader (its workers' base seed) of `epoch` on process `rank`."
-    return seed + 7919 * (epoch + 1) + rank
-
-# %% ../nbs/08_trainer.ipynb #87db1391
-class DataStream:
-    "Endless, resumable per-process micro-batches: epoch `e` shuffled with seed `seed + e`, shard `rank` of `world`."
-    def __init__(self, dataset, batch_size: int, seed: int = 0, rank: int = 0, world: int = 1, epoch: int = 0,
-                 batch_index: int = 0, num_workers: int = 0, pin_memory: bool = False):
-        self.dataset, self.batch_size, self.seed, self.rank, self.world = dataset, batch_size, seed, rank, world
-        self.epoch, self.batch_index, self.num_workers, self.pin_memory = epoch, batch_index, num_workers, pin_memory
-        if self.batches_per_epoch < 1:
-            raise ValueError(f"the training set has {len(dataset)} samples, fewer than one global micro-batch "
-                             f"({batch_size} x {world} processes): lower data.batch_size or add data")
-        self._it = None
-
-    @property
-    def batches_per_epoch(self) -> int: return (len(self.dataset) // self.world) // self.batch_size
-
-    def indices(self, epoch: int) -> list[int]:
-        "This process's sample indices of `epoch`, in order."
-        s = DistributedSampler(self.dataset, num_replicas=self.world, rank=self.rank, shuffle=True, seed=self.seed, drop_last=True)
-        s.set_epoch(epoch)
-        return list(s)[: self.batches_per_epoch * self.batch_size]
-
-    def _loader(self):
-        idx = self.indices(self.epoch)[self.batch_index * self.batch_size:]
-        g = torch.Generator().manual_seed(self.seed + 7919 * (self.epoch + 1) + self.rank)  # worker seeds
-        return iter(DataLoader(self.dataset, batch_size=self.batch_size, sampler=idx, drop_last=True, generator=g,
-                               num_workers=self.num_workers, pin_memory=self.pin_memory))
-
-    def __iter__(self): return self
-
-    def __next__(self):
-        if self.batch_index >= self.batches_per_epoch: self.epoch, self.batch_index, self._it = self.epoch + 1, 0, None
-        if self._it is None: self._it = self._loader()
-        batch = next(self._it)
-        self.batch_index += 1
-        return batch
-
-    def state_dict(self) -> dict: return {'epoch': self.epoch, 'batch_index': self.batch_index, 'seed': self.seed,
-                                          'world': self.world, 'batch_size': self.batch_size}
-
-    def load_state_dict(self, st: dict):
-        self.epoch, self.batch_index, self._it = st['epoch'], st['batch_index'], None
 
 # %% ../nbs/08_trainer.ipynb #26920b86
 def _to_device(batch, device):
