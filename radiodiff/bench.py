@@ -16,6 +16,8 @@ __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'compare_times', 'peak_m
 
 # %% ../nbs/14_bench.ipynb #a764c59f
 from .config import Config, load_config, find_config, apply_overrides
+# the FLOP counter and the devices' peaks live with the trainer (which logs MFU); the bench uses the same ones
+from .trainer import device_peak_flops, count_flops
 
 # %% ../nbs/14_bench.ipynb #c0b24173
 def _sync(device):
@@ -102,10 +104,6 @@ def _vae_step(vae, opt, x, device, bf16: bool, kl_weight: float = 1e-6, seed: in
         loss = (x - recon.float()).abs().mean() + kl_weight * post.kl().float().mean()
     loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
     return loss.detach()
-
-# %% ../nbs/14_bench.ipynb #dd7af863
-# The FLOP counter and the devices' peaks live with the trainer, which logs MFU; the bench uses the same ones.
-from .trainer import device_peak_flops, count_flops
 
 # %% ../nbs/14_bench.ipynb #fa3456f0
 BENCH_SECTIONS = ('ldm_train', 'vae_train', 'sample', 'sample_batched', 'speedups')
