@@ -24,7 +24,7 @@ def _user_errors():
     from radiodiff.config import ConfigError
     errs = (UserError, ConfigError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError,
             PermissionError, ValueError, KeyError)
-    try: from radiodiff.trainer import NotEnoughSpace
+    try: from radiodiff.checkpoint import NotEnoughSpace
     except ImportError: return errs
     return errs + (NotEnoughSpace,)
 
@@ -178,7 +178,8 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     import time, resource
     from radiodiff.config import load_config, find_config
     from radiodiff.synth import write_synthetic
-    from radiodiff.trainer import train, latest_checkpoint
+    from radiodiff.trainer import train
+    from radiodiff.checkpoint import latest_checkpoint
     from radiodiff.evaluate import sample_split, evaluate_dirs
     out, timings = Path(out), {}
     data = out / 'data'

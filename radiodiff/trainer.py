@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_trainer.ipynb #736fe9b8
 from __future__ import annotations
-import contextlib, copy, math, shutil, signal, sys, threading, time, warnings
+import contextlib, copy, math, signal, sys, threading, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -24,16 +24,9 @@ __all__ = ['PEAK_BF16_FLOPS', 'lr_at', 'EMA', 'run_seeds', 'NonFiniteLoss', 'che
 from .config import Config, save_config
 from .data import DataStream
 from .checkpoint import (load_weights, read_state, write_checkpoint, list_checkpoints, resolve_resume,
-                                  check_output_dir, checkpoint_bytes, NotEnoughSpace, get_rng_state, set_rng_state,
+                                  check_output_dir, checkpoint_bytes, get_rng_state, set_rng_state,
                                   preserved_rng, seed_everything_local)
-from .tasks import TrainTask, VAETask, LDMTask
-# Names that lived here before the checkpoint and tasks chapters took them; still importable from radiodiff.trainer.
-from .checkpoint import (save_weights, load_model_weights, latest_checkpoint, find_checkpoint, checkpoint_problem,
-                                  latest_valid_checkpoint, CHECKPOINT_FILES)
-from .tasks import swapped
-_MOVED = (save_weights, load_model_weights, latest_checkpoint, find_checkpoint, checkpoint_problem,
-          latest_valid_checkpoint, CHECKPOINT_FILES, TrainTask, swapped, NotEnoughSpace,
-          shutil)   # the Reliability chapter patches `radiodiff.trainer.shutil.disk_usage`
+from .tasks import VAETask, LDMTask
 
 # %% ../nbs/08_trainer.ipynb #8cf483bb
 def lr_at(step: int, tcfg) -> float:
