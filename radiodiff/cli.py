@@ -41,6 +41,8 @@ def _validate_args(args):
     for k in _POSITIVE:
         v = getattr(args, k, None)
         if v is not None and v < 1: raise UserError(f"--{k.replace('_', '-')} must be at least 1, got {v}")
+    if args.command == 'synth' and args.workers < 1:
+        raise UserError(f"--workers must be at least 1, got {args.workers}")
     if getattr(args, 'size', None) is not None and args.command == 'synth' and args.size < 8:
         raise UserError(f"--size must be at least 8 pixels, got {args.size}")
 
@@ -63,7 +65,7 @@ def cmd_synth(args):
         raise UserError(f"--out {o} already exists and is not an empty folder; pass --overwrite to write into it, "
                         f"or choose another --out")
     out = write_synthetic(args.out, maps=args.maps, tx=args.tx, seed=args.seed, cars=args.cars, size=args.size,
-                          progress=not args.quiet)
+                          progress=not args.quiet, workers=args.workers)
     print(f'wrote {args.maps} maps x {args.tx} transmitters to {out}')
 
 def _train(args, stage):
@@ -243,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--size', type=int, default=256, help='map size in pixels'); p.add_argument('--cars', action='store_true')
     p.add_argument('--quiet', action='store_true'); _common(p, cfg=False); p.set_defaults(func=cmd_synth)
     p.add_argument('--overwrite', action='store_true', help='write into an existing, non-empty --out')
+    p.add_argument('--workers', type=int, default=1, help='processes (one per core is fastest; same files for any number)')
 
     for name, func, what in [('train-vae', cmd_train_vae, 'train the first stage (KL autoencoder)'),
                              ('train', cmd_train, 'train the latent diffusion model')]:

@@ -357,6 +357,23 @@ def synth_map(m: int, seed: int = 0, tx: int = 8, size: int = 256, cars: bool = 
         if cars: out['cars_gain'].append(gain_to_gray(path_gain_db(buildings, p, cars=car_mask, city=city), buildings, p))
     return out
 
+def _write_map(job: tuple) -> list:
+    "Synthesize map `m` of a data set and write its files; returns its `dataset.csv` row (runs in a worker when asked)."
+    out, m, seed, tx, size, cars = job
+    s = synth_map(m, seed, tx, size, cars)
+    _save(s['buildings'].astype(np.uint8) * 255, out / f'png/buildings_complete/{m}.png')
+    if cars: _save(s['cars'].astype(np.uint8) * 255, out / f'png/cars/{m}.png')
+    for t, (y, x) in enumerate(s['tx']):
+        a = np.zeros((size, size), np.uint8); a[y, x] = 255
+        _save(a, out / f'png/antennas/{m}_{t}.png')
+        _save(s['gain'][t], out / f'gain/DPM/{m}_{t}.png')
+        if cars: _save(s['cars_gain'][t], out / f'gain/carsDPM/{m}_{t}.png')
+    (out / f'antenna/{m}.json').write_text(json.dumps([[x, y] for (y, x) in s['tx']]))
+    return [f'{m}.png'] + [f'{m}_{t}.png' for t in range(tx)]
+
+def _one_thread():
+    torch.set_num_threads(1)   # in a worker process only: the processes share the cores
+
 def write_synthetic(out,                  # output folder (created; existing files of the same names are overwritten)
                     maps: int = 40,       # number of maps (ids 1..maps)
                     tx: int = 8,          # transmitters per map
@@ -364,30 +381,37 @@ def write_synthetic(out,                  # output folder (created; existing fil
                     cars: bool = False,   # also write png/cars and gain/carsDPM (DRM)
                     size: int = 256,      # tile side in pixels (RadioMapSeer: 256)
                     progress: bool = True,  # show a tqdm bar
+                    workers: int = 1,     # processes (maps are independent: the same files for any number)
                    ) -> Path:
     "Write a synthetic data set in the RadioMapSeer layout (gain/DPM; no IRT2/IRT4) that `RadioMapSeer(out)` reads."
     if int(maps) < 1: raise ValueError(f"maps={maps}: need at least 1 map")
     if int(tx) < 1: raise ValueError(f"tx={tx}: need at least 1 transmitter per map")
     if int(size) < 32: raise ValueError(f"size={size}: use 32 pixels or more (RadioMapSeer is 256)")
+    if int(workers) < 1: raise ValueError(f"workers={workers}: need at least 1 process")
     out = Path(out)
     dirs = ['png/buildings_complete', 'png/antennas', 'gain/DPM', 'antenna'] + (['png/cars', 'gain/carsDPM'] if cars else [])
     for d in dirs: (out / d).mkdir(parents=True, exist_ok=True)
-    it = range(1, int(maps) + 1)
+    jobs = [(out, m, int(seed), int(tx), int(size), bool(cars)) for m in range(1, int(maps) + 1)]
+    bar = None
     if progress:
         from tqdm.auto import tqdm
-        it = tqdm(it, desc='synthetic maps', unit='map')
-    rows = []
-    for m in it:
-        s = synth_map(m, seed, int(tx), int(size), cars)
-        _save(s['buildings'].astype(np.uint8) * 255, out / f'png/buildings_complete/{m}.png')
-        if cars: _save(s['cars'].astype(np.uint8) * 255, out / f'png/cars/{m}.png')
-        for t, (y, x) in enumerate(s['tx']):
-            a = np.zeros((size, size), np.uint8); a[y, x] = 255
-            _save(a, out / f'png/antennas/{m}_{t}.png')
-            _save(s['gain'][t], out / f'gain/DPM/{m}_{t}.png')
-            if cars: _save(s['cars_gain'][t], out / f'gain/carsDPM/{m}_{t}.png')
-        (out / f'antenna/{m}.json').write_text(json.dumps([[x, y] for (y, x) in s['tx']]))
-        rows.append([f'{m}.png'] + [f'{m}_{t}.png' for t in range(int(tx))])
+        bar = tqdm(total=len(jobs), desc='synthetic maps', unit='map')
+    if int(workers) == 1:
+        rows = []
+        for job in jobs:
+            rows.append(_write_map(job))
+            if bar is not None: bar.update()
+    else:                                 # fresh interpreters ('spawn'): safe after torch has used its thread pool
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from radiodiff import synth as installed   # workers import the package's copy of `_write_map`
+        with ProcessPoolExecutor(int(workers), mp_context=multiprocessing.get_context('spawn'),
+                                 initializer=installed._one_thread) as ex:
+            rows = []
+            for row in ex.map(installed._write_map, jobs, chunksize=1):
+                rows.append(row)
+                if bar is not None: bar.update()
+    if bar is not None: bar.close()
     with open(out / 'dataset.csv', 'w', newline='') as f:
         w = csv.writer(f)
         w.writerow(['map'] + [f'Gain{t + 1}' for t in range(int(tx))])
