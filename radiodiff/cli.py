@@ -10,8 +10,8 @@ from typing import Optional
 
 # %% auto #0
 __all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample', 'cmd_evaluate',
-           'cmd_demo', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'write_demo_report', 'run_demo',
-           'build_parser', 'main']
+           'cmd_compare', 'cmd_demo', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'write_demo_report',
+           'run_demo', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #5baa007c
 class UserError(Exception):
@@ -34,7 +34,7 @@ def _one_line(e: BaseException) -> str:
     return ' '.join(msg.split()) or type(e).__name__
 
 # integer options that must be at least 1 (`dest` names); `--steps` is the number of sampling steps
-_POSITIVE = ('maps', 'tx', 'size', 'steps', 'batch_size', 'num_maps', 'vae_steps', 'ldm_steps')
+_POSITIVE = ('maps', 'tx', 'size', 'steps', 'batch_size', 'num_maps', 'vae_steps', 'ldm_steps', 'radiounet_steps')
 
 def _validate_args(args):
     "Reject option values no command can use, before anything runs."
@@ -86,8 +86,7 @@ def cmd_train(args):
 def cmd_sample(args):
     "Sample a split with a trained model."
     cfg = _load_cfg(args)
-    try: from radiodiff.evaluate import sample_split
-    except ImportError: _not_yet('sample')
+    from radiodiff.sample import sample_split
     sample_split(cfg, ckpt=args.ckpt, split=args.split, steps=args.steps, batch_size=args.batch_size,
                  use_ema=not args.raw, out=args.out, num_maps=args.num_maps)
 
@@ -99,10 +98,18 @@ def cmd_evaluate(args):
     evaluate_dirs(args.pred, args.data, split=args.split, simulation=args.simulation, cars=args.cars,
                   out=args.out, db_range=db)
 
+def cmd_compare(args):
+    "One table for several prediction folders on the same maps."
+    from radiodiff.compare import compare_predictions, compare_table
+    out = Path(args.out) if args.out else Path(args.dirs[0]).resolve().parent / 'compare'
+    res = compare_predictions(args.dirs, args.data, split=args.split, out=out, labels=args.labels,
+                              simulation=args.simulation, cars=args.cars)
+    print(compare_table(res) + f'\nwrote {out / "compare.md"} and {out / "compare.csv"}')
+
 def cmd_demo(args):
     "The whole pipeline on synthetic data with the tiny configs."
     run_demo(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps, overrides=args.set,
-             sample_steps=args.steps, seed=args.seed, real=args.real)
+             sample_steps=args.steps, seed=args.seed, real=args.real, radiounet_steps=args.radiounet_steps)
 
 def cmd_layout_real(args):
     "Lay a folder of bare gain maps (buildings = 0, Tx = brightest pixel) out as a RadioMapSeer data set."
@@ -124,16 +131,30 @@ def cmd_import_official(args):
     import_official(args.ckpt, args.out, cfg=args.cfg)
 
 # %% ../nbs/11_cli.ipynb #65d33e78
+def _calibration_lines(cal: dict, k: int) -> list:
+    "The report's uncertainty section for `evaluate_dirs`' calibration of a k-sample ensemble."
+    return ['', '## Uncertainty of the diffusion model', '',
+            f"The model draws {k} samples per map; the prediction is their mean and `samples/std/` holds their per-pixel "
+            f"standard deviation (16-bit PNGs, nbs/09b_sample). Over the {cal['pixels']} test pixels outside buildings, "
+            f"the truth lies within 1 std of the prediction at {100 * cal['within_1std']:.1f} % of them (a Gaussian: "
+            f"68.3 %) and within 2 std at {100 * cal['within_2std']:.1f} % (95.4 %); mean std {cal['mean_std']:.4f}. "
+            f"Below the Gaussian means over-confident. With only {k} samples even a perfect model would fall short of "
+            f"the Gaussian numbers (nbs/09_evaluate).", '', '![reliability: observed against expected coverage](eval/reliability.png)']
+
 def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_mb: Optional[float] = None,
                       notes: Optional[list] = None,
                       real: Optional[dict] = None,   # `realmaps.evaluate_real`'s result, with 'source' (the folder), or None
+                      comparison: Optional[dict] = None,   # `compare.compare_predictions`' result: the one table
+                      num_samples: int = 1,          # samples per map of the diffusion model (for the uncertainty section)
                      ) -> Path:
-    "Write `metrics.json` and `report.md` (metrics table against the trivial baselines, figures) into `out`."
+    "Write `metrics.json` and `report.md` (the comparison table or the metrics against the baselines, figures) into `out`."
     import json
     out = Path(out)
     model, base = summary['model'], summary.get('baseline')
     metrics = {'model': model, 'baseline': base, 'baselines': summary.get('baselines', {})}
     if real: metrics['real'] = real
+    if summary.get('calibration'): metrics['calibration'] = summary['calibration']
+    if comparison: metrics['comparison'] = comparison['rows']
     (out / 'metrics.json').write_text(json.dumps(metrics, indent=2) + '\n')
     keys = [k for k in ('nmse', 'rmse', 'ssim', 'psnr', 'ssim_dr1', 'psnr_dr1') if k in model]
     rows = [('radiodiff (tiny LDM)', model)] + [(f'baseline: {k}', v) for k, v in summary.get('baselines', {}).items()]
@@ -142,10 +163,16 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
              'the VAE, train the latent diffusion model, sample the held-out test maps, evaluate. Building pixels of the '
              'predictions are set to 0, as in the data (`sampler.mask_buildings`), the same courtesy the baselines get.', '']
     if notes: lines += [*notes, '']
-    lines += [
-             '## Metrics on the held-out test maps', '',
-             '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys)]
-    for name, m in rows: lines.append(f'| {name} | ' + ' | '.join(f'{m[k]:.4g}' for k in keys) + ' |')
+    if comparison:
+        from radiodiff.compare import compare_table
+        lines += ['## Every predictor on the held-out test maps, one protocol', '',
+                  'The same maps and the same metric code (`radiodiff compare`) for the trained models and the trivial '
+                  'baselines; time per map as each model was sampled here (median, warm-up batch excluded).', '',
+                  compare_table(comparison).rstrip('\n')]
+    else:
+        lines += ['## Metrics on the held-out test maps', '',
+                  '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys)]
+        for name, m in rows: lines.append(f'| {name} | ' + ' | '.join(f'{m[k]:.4g}' for k in keys) + ' |')
     if base:
         beats, ratio = model['nmse'] < base['nmse'], model['nmse'] / base['nmse']
         by = f"{100 * (1 - ratio):.1f} % lower" if beats else f"{100 * (ratio - 1):.1f} % higher"
@@ -153,6 +180,7 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
                   f"({base.get('name', 'baseline')}) on NMSE: {model['nmse']:.4g} against {base['nmse']:.4g}, {by}."]
     lines += ['', 'NMSE and RMSE on [0, 1] maps; SSIM and PSNR with the published data-range semantics (`_dr1`: data range 1).',
               '', '## Figures', '', '![best, median and worst maps](eval/examples.png)', '', '![error histogram](eval/error_hist.png)']
+    if summary.get('calibration'): lines += _calibration_lines(summary['calibration'], num_samples)
     if real:
         rm, rf = real['model'], real['free_space_real_fit']
         beats = rm['nmse'] < rf['nmse']
@@ -172,22 +200,35 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
     (out / 'report.md').write_text('\n'.join(lines) + '\n')
     return out / 'report.md'
 
+def _radiounet_config(common: list, steps: Optional[int]):
+    "The tiny RadioUNet config with the demo's overrides, or None (with the reason printed) when it is not shipped."
+    from radiodiff.config import ConfigError, load_config, find_config
+    try: path = find_config('tiny_radiounet')
+    except ConfigError as e:
+        print(f'demo: no RadioUNet in this version, the table has the diffusion model and the baselines ({e})')
+        return None
+    return load_config(path, common + ([f'trainer.train_num_steps={steps}'] if steps else []))
+
 def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
              overrides: Optional[list] = None,   # `--set KEY=VALUE` strings applied to both stages' configs
              real=None,                          # a folder of bare real gain maps: also evaluate on them (`realmaps`)
+             radiounet_steps: Optional[int] = None,   # training steps of the tiny RadioUNet (None: its config's)
             ) -> Path:
-    "Synthesize -> train VAE -> train LDM -> sample the test split -> evaluate -> `report.md` in `out`."
+    "Synthesize -> train VAE, LDM and RadioUNet -> sample the test split -> evaluate, compare -> `report.md` in `out`."
     import time, resource
     from radiodiff.config import load_config, find_config
     from radiodiff.synth import write_synthetic
     from radiodiff.trainer import train
     from radiodiff.checkpoint import latest_checkpoint
-    from radiodiff.evaluate import sample_split, evaluate_dirs
+    from radiodiff.sample import sample_split
+    from radiodiff.evaluate import evaluate_dirs
+    from radiodiff.compare import compare_predictions
     out, timings = Path(out), {}
     data = out / 'data'
     resume = lambda d: 'latest' if latest_checkpoint(d) else None   # a re-run continues where it stopped
     common = [f'data.root={data}', f'trainer.seed={seed}'] + list(overrides or [])
     vae_cfg = load_config(find_config('tiny_vae'), common + [f'trainer.train_num_steps={vae_steps}'])  # bad --set: fail now
+    unet_cfg = _radiounet_config(common, radiounet_steps)                                             # here too
     if real is not None:                                     # a bad --real fails now too, before any training
         from radiodiff.realmaps import read_bare_maps, layout_real, evaluate_real
         read_bare_maps(real)
@@ -204,10 +245,20 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     ldm_dir = train(ldm_cfg, stage='ldm', out=out / 'ldm', resume=resume(out / 'ldm'))
     timings['train LDM'] = time.time() - t0
     t0 = time.time()
-    sample_split(ldm_cfg, ckpt=ldm_dir, split='test', out=out / 'samples', seed=seed)
+    sample_split(ldm_cfg, ckpt=ldm_dir, split='test', out=out / 'samples', seed=seed)   # + std maps when num_samples > 1
     timings['sample test maps'] = time.time() - t0
+    folders = {'radiodiff (tiny LDM)': out / 'samples'}
+    if unet_cfg is not None:
+        t0 = time.time()
+        unet_dir = train(unet_cfg, stage='radiounet', out=out / 'radiounet', resume=resume(out / 'radiounet'))
+        timings['train RadioUNet'] = time.time() - t0
+        t0 = time.time()
+        sample_split(unet_cfg, ckpt=unet_dir, split='test', out=out / 'radiounet_samples', seed=seed)
+        timings['sample RadioUNet'] = time.time() - t0
+        folders['RadioUNet (tiny)'] = out / 'radiounet_samples'
     t0 = time.time()
     summary = evaluate_dirs(out / 'samples', data, split='test', out=out / 'eval')
+    comparison = compare_predictions(folders, data, split='test', out=out / 'compare')
     timings['evaluate'] = time.time() - t0
     real_result = None
     if real is not None:
@@ -221,7 +272,11 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
              f"{sample_steps} sampling steps, mean of `sampler.num_samples: {ldm_cfg.sampler.num_samples}` samples per map). "
              f"Data options (nbs/01_data): `data.tx_encoding: {d.tx_encoding}`, "
              f"`data.fill_buildings: {str(d.fill_buildings).lower()}`" + (f"; overrides: {', '.join(overrides)}" if overrides else '') + '.']
-    report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result)
+    if unet_cfg is not None:
+        notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
+                     f"{unet_cfg.trainer.train_num_steps} steps on the same training maps by the same trainer, one forward pass per map.")
+    report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result, comparison=comparison,
+                               num_samples=ldm_cfg.sampler.num_samples)
     print(f'report: {report}')
     return report
 
@@ -268,6 +323,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--db-range', type=float, nargs=2, metavar=('MIN_DB', 'MAX_DB'), help='dB window of the gray levels')
     p.add_argument('--out', help='report folder (default: PRED/../eval)'); p.set_defaults(func=cmd_evaluate)
 
+    p = sub.add_parser('compare', help='one table for several prediction folders on the same maps'); _common(p, cfg=False)
+    p.add_argument('dirs', nargs='+', metavar='DIR', help='prediction folders of {map}_{tx}.png (radiodiff sample)')
+    p.add_argument('--data', required=True, help='RadioMapSeer-format data root')
+    p.add_argument('--labels', nargs='+', metavar='LABEL', help='a row name per DIR (default: the folder names)')
+    p.add_argument('--split', default='test', choices=['train', 'val', 'test'])
+    p.add_argument('--simulation', default='DPM'); p.add_argument('--cars', action='store_true')
+    p.add_argument('--out', help='where compare.md, compare.csv and the reports go (default: DIR/../compare)')
+    p.set_defaults(func=cmd_compare)
+
     p = sub.add_parser('demo', help='the whole pipeline, tiny, on synthetic data'); _common(p, cfg=False)
     p.add_argument('--out', default='runs/demo'); p.add_argument('--maps', type=int, default=48)
     p.add_argument('--tx', type=int, default=16); p.add_argument('--vae-steps', type=int, default=150)
@@ -276,6 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--set', action='append', metavar='KEY=VALUE',
                    help='override a key of both tiny configs, e.g. data.tx_encoding=point (repeatable)')
     p.add_argument('--real', metavar='DIR', help='also evaluate on a folder of bare real gain maps (e.g. ../shared/realmaps)')
+    p.add_argument('--radiounet-steps', type=int, help='training steps of the tiny RadioUNet (default: its config)')
 
     p = sub.add_parser('layout-real', help='lay a folder of bare gain maps out as a RadioMapSeer data set'); _common(p, cfg=False)
     p.add_argument('--src', required=True, help='folder of 8-bit gain maps (*.png; buildings = 0, Tx = brightest pixel)')

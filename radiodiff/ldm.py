@@ -98,8 +98,8 @@ class LatentDiffusion(nn.Module):
 
     @torch.no_grad()
     def sample(self, cond: torch.Tensor, steps: int = 5, generator: Optional[torch.Generator] = None,
-               progress: bool = False, mask_buildings: bool = False, num_samples: int = 1) -> torch.Tensor:
-        "Radio maps (B, 1, H, W) in [0, 1] for conditions `cond` (B, 3, H, W): N+1 denoiser calls, one decode."
+               progress: bool = False, mask_buildings: bool = False, num_samples: int = 1, return_std: bool = False):
+        "Radio maps (B, 1, H, W) in [0, 1] for `cond` (B, 3, H, W); the mean of `num_samples`, and their std if `return_std`."
         if not isinstance(num_samples, int) or num_samples < 1:
             raise ValueError(f"num_samples: must be an integer >= 1, got {num_samples!r}")
         B, k = cond.shape[0], num_samples
@@ -114,9 +114,14 @@ class LatentDiffusion(nn.Module):
                              dtype=cond.dtype, progress=progress)
         x = self.vae.decode(z0 / self.scale_factor.to(z0.dtype))
         x = ((x + 1) / 2).clamp(0, 1)
-        if k > 1: x = x.view(B, k, *x.shape[1:]).mean(1)     # the ensemble mean (see below)
+        xs = x.view(B, k, *x.shape[1:])                      # (B, k, 1, H, W): the k samples of each map
+        if k > 1: x = xs.mean(1)                             # the ensemble mean (see below)
+        if return_std:                                       # sum of squares about the first sample: 0 if all equal
+            d = xs - xs[:, :1]
+            std = ((d.pow(2).sum(1) - d.sum(1).pow(2) / k) / max(k - 1, 1)).clamp(min=0).sqrt()
         if mask_buildings: x = mask_building_pixels(x, cond)
-        return x
+        if not return_std: return x
+        return x, (mask_building_pixels(std, cond) if mask_buildings else std)
 
 # %% ../nbs/07_ldm.ipynb #490e064a
 def build_ldm(cfg) -> LatentDiffusion:

@@ -142,7 +142,8 @@ def evaluate_real(cfg,                    # the model's config (its data section
                   ) -> dict:
     "Sample every real map (all splits) with the model and score it against the free-space law fitted on the real maps."
     from radiodiff.config import apply_overrides
-    from radiodiff.evaluate import sample_split, evaluate_dirs, baseline_predictions, list_map_names, gain_dir
+    from radiodiff.evaluate import evaluate_dirs, baseline_predictions, list_map_names, gain_dir
+    from radiodiff.sample import sample_split
     out, real_root = Path(out), Path(real_root)
     cfg = apply_overrides(cfg, [f'data.root={real_root}'])
     for split in ('train', 'val', 'test'):          # every real map: the model never saw any of them
