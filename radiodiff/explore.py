@@ -53,8 +53,8 @@ SHOWN_METRICS = ('nmse', 'rmse', 'ssim', 'psnr')   # the paper's four (published
 
 @torch.no_grad()
 def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int = 5, seed: int = 0,
-                      mask_buildings: bool = False) -> dict:
-    "`pred` (1, H, W) in [0, 1] from `model.sample` (seeded), `error` = |pred - truth|, and the `metrics` (floats)."
+                      mask_buildings: bool = False, num_samples: int = 1) -> dict:
+    "`pred` (1, H, W) in [0, 1] from `model.sample` (seeded), `error` = |pred - truth|, `metrics`; `std` if `num_samples` > 1."
     from radiodiff.evaluate import compute_metrics
     if int(steps) < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     if cond.ndim != 3 or truth.ndim != 3:
@@ -62,18 +62,27 @@ def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int
     p = next(iter(model.parameters()), None) if hasattr(model, 'parameters') else None
     device = p.device if p is not None else torch.device('cpu')
     gen = torch.Generator(device=device).manual_seed(int(seed))
-    pred = model.sample(cond[None].to(device), steps=int(steps), generator=gen)[0].float().cpu()   # (1, H, W)
-    if mask_buildings: pred = pred.masked_fill(cond[:1].cpu() > 0, 0.)     # building pixels are 0, as in the data
+    if int(num_samples) < 1: raise ValueError(f"num_samples must be >= 1, got {num_samples}")
+    k = int(num_samples)
+    extra = {'num_samples': k, 'return_std': True} if k > 1 else {}
+    res = model.sample(cond[None].to(device), steps=int(steps), generator=gen, **extra)
+    pred, std = (r[0].float().cpu() for r in res) if k > 1 else (res[0].float().cpu(), None)   # (1, H, W)
+    if mask_buildings:                                                     # building pixels are 0, as in the data
+        pred = pred.masked_fill(cond[:1].cpu() > 0, 0.)
+        if std is not None: std = std.masked_fill(cond[:1].cpu() > 0, 0.)
     if pred.shape != truth.shape:
         raise ValueError(f"model.sample gave a map of shape {tuple(pred.shape)}, the truth is {tuple(truth.shape)}")
     m = compute_metrics(pred[None], truth[None].float())
-    return {'pred': pred, 'error': (pred - truth).abs(), 'metrics': {k: float(m[k][0]) for k in SHOWN_METRICS}}
+    out = {'pred': pred, 'error': (pred - truth).abs(), 'metrics': {k: float(m[k][0]) for k in SHOWN_METRICS}}
+    if std is not None: out['std'] = std
+    return out
 
-# %% ../nbs/12_explore.ipynb #4a5f9c56
+# %% ../nbs/12_explore.ipynb #a146ab81
 def plot_explore(result: dict, dpi: int = 72):
     "The explorer's figure for an `Explorer.update()` result: condition, truth, prediction, |error|, metrics."
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, 4, figsize=(10, 2.9), dpi=dpi)
+    std = result.get('std')
+    fig, axs = plt.subplots(1, 4 if std is None else 5, figsize=(10 if std is None else 12.5, 2.9), dpi=dpi)
     cond, truth, pred, err = (result.get(k) for k in ('cond', 'truth', 'pred', 'error'))
     if cond is not None:
         axs[0].imshow(cond[0].numpy() > 0, cmap='gray_r', vmin=0, vmax=1)
@@ -85,7 +94,12 @@ def plot_explore(result: dict, dpi: int = 72):
     if err is not None:
         im = axs[3].imshow(err[0].numpy(), cmap='magma', vmin=0, vmax=max(float(err.max()), 1e-6))
         fig.colorbar(im, ax=axs[3], fraction=0.046, pad=0.04)
-    titles = ('condition (buildings, Tx)', result.get('truth_label') or 'ground truth', 'prediction', '|error|')
+    if std is not None:
+        im = axs[4].imshow(std[0].numpy(), cmap='magma', vmin=0, vmax=max(float(std.max()), 1e-6))
+        fig.colorbar(im, ax=axs[4], fraction=0.046, pad=0.04)
+    k = result.get('num_samples')
+    titles = ('condition (buildings, Tx)', result.get('truth_label') or 'ground truth',
+              'prediction' + (f' (mean of {k})' if std is not None and k else ''), '|error|', 'std of the samples')
     for ax, t in zip(axs, titles): ax.set_title(t, fontsize=9); ax.set_xticks([]); ax.set_yticks([])
     head = result.get('name') or ''
     if result.get('metrics'):
@@ -125,6 +139,7 @@ class Explorer:
                  split: str = 'test',        # 'train', 'val' or 'test'
                  steps: Optional[int] = None,  # initial sampling steps (None: cfg.sampler.steps)
                  seed: int = 0,              # the sampling seed
+                 num_samples: Optional[int] = None,  # samples per map, their mean and std (None: cfg.sampler.num_samples)
                  device=None,                # where the model runs (None: where `model` is, else 'cpu')
                  auto_update: bool = True,   # sample again whenever a control changes
                 ):
@@ -148,6 +163,8 @@ class Explorer:
         self.tx_y = W.IntSlider(value=0, min=0, max=0, description='Tx y (row)', continuous_update=False, disabled=True)
         self.steps = W.IntSlider(value=steps, min=1, max=max(50, steps), description='steps', continuous_update=False)
         self.seed = W.BoundedIntText(value=int(seed), min=0, max=2 ** 31 - 1, description='seed', layout=lay('160px'))
+        k = int(num_samples if num_samples is not None else self.cfg.sampler.num_samples)
+        self.samples = W.IntSlider(value=k, min=1, max=max(16, k), description='samples', continuous_update=False)
         self.ema = W.Checkbox(value=bool(self.cfg.sampler.use_ema), description='EMA weights', indent=False,
                               disabled=self._given or self.ckpt is None)
         self.button = W.Button(description='sample', icon='refresh')
@@ -155,11 +172,11 @@ class Explorer:
         self.out = W.Output()
         self.widget = W.VBox([W.HBox([self.root, self.split]), W.HBox([self.map, self.tx]),
                               W.HBox([self.mode, self.tx_x, self.tx_y]),
-                              W.HBox([self.steps, self.seed, self.ema, self.button]), self.message, self.out])
+                              W.HBox([self.steps, self.samples, self.seed, self.ema, self.button]), self.message, self.out])
         self.root.observe(lambda ch: self._reload(), 'value')
         self.split.observe(lambda ch: self._reload(), 'value')
         self.mode.observe(self._on_mode, 'value')
-        for w in (self.map, self.tx, self.tx_x, self.tx_y, self.steps, self.seed, self.ema):
+        for w in (self.map, self.tx, self.tx_x, self.tx_y, self.steps, self.samples, self.seed, self.ema):
             w.observe(self._on_change, 'value')
         self.button.on_click(lambda b: self.update())
         self._reload(update=False)
@@ -277,7 +294,7 @@ class Explorer:
             if model is not None:
                 from radiodiff.config import masks_buildings
                 res.update(predict_and_score(model, res['cond'], res['truth'], self.steps.value, self.seed.value,
-                                             masks_buildings(self.cfg)))
+                                             masks_buildings(self.cfg), self.samples.value), num_samples=self.samples.value)
                 msg = ''
             else: msg = 'no model: pass ckpt= (a `radiodiff train` results folder) or model= to see predictions'
             if res.get('in_building'): msg = 'the Tx you placed is inside a building (RadioMapSeer never puts one there). ' + msg
