@@ -122,6 +122,9 @@ def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[in
             # >>> the model's sampling call (one line) <<<
             res = model.sample(cond, steps=steps, generator=gen, mask_buildings=mask and not resize, **extra)
         _sync(device); dt = time.perf_counter() - t0
+        if k > 1 and not (isinstance(res, (tuple, list)) and len(res) == 2):
+            raise ValueError(f"sampler.num_samples is {k} but model.sample returned one map batch, not (mean, std); "
+                             "a model that draws no samples (RadioUNet) needs sampler.num_samples: 1")
         maps, std = res if k > 1 else (res, None)                          # (B, 1, H, W) in [0, 1], std or None
         if maps.shape[0] != len(idx) or maps.ndim != 4 or (std is not None and std.shape != maps.shape):
             raise ValueError(f"model.sample returned shape {tuple(maps.shape)} for {len(idx)} conditions; expected (B, 1, H, W)"
