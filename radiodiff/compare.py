@@ -81,7 +81,7 @@ def compare_predictions(pred_dirs: Union[dict, Sequence],  # {label: folder}, or
     out = Path(out) if out is not None else None
     rows, base_rows = [], []
     for i, (lab, d) in enumerate(folders.items()):
-        sub = out / re.sub(r'[^\w.-]+', '_', lab) if out is not None else None
+        sub = out / re.sub(r'[^\w.-]+', '_', lab).strip('_') if out is not None else None
         s = evaluate_dirs(d, data_root, split, simulation, cars, sub, db_range, batch_size, device, allow_missing,
                           baselines if i == 0 else (), scheme)       # the same maps: the baselines once
         rows.append(dict(label=lab, kind='model', folder=str(d), **{k: s['model'][k] for k in s['model']},
