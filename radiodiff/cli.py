@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument('--resume', nargs='?', const='latest', help="resume from the latest checkpoint or a path")
         p.set_defaults(func=func)
 
-    p = sub.add_parser('sample', help='sample a split with a trained model'); _common(p)
+    p = sub.add_parser('sample', help='sample a split with a trained model (+ std maps when sampler.num_samples > 1)'); _common(p)
     p.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path)')
     p.add_argument('--split', default=None, choices=['train', 'val', 'test']); p.add_argument('--steps', type=int)
     p.add_argument('--batch-size', type=int); p.add_argument('--num-maps', type=int)

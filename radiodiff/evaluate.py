@@ -410,7 +410,7 @@ def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation
                   out=None, db_range=None, batch_size: int = 16, device='cpu', allow_missing: bool = False,
                   baselines: Sequence[str] = BASELINES, scheme: str = 'radiodiff', border: str = 'valid',
                   max_fit: int = 2000, seed: int = 0, progress: bool = False) -> dict:
-    "Metrics of the predicted `{map}_{tx}.png` in `pred_dir` against the ground truths of `split`; files in `out`."
+    "Metrics of the predicted `{map}_{tx}.png` in `pred_dir` against the ground truths of `split` (+ calibration of `std/`); files in `out`."
     pred_dir = Path(pred_dir)
     if not pred_dir.is_dir(): raise FileNotFoundError(f"pred_dir not found: {pred_dir}")
     gdir = gain_dir(data_root, simulation, cars)
