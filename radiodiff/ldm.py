@@ -117,7 +117,7 @@ class LatentDiffusion(nn.Module):
         xs = x.view(B, k, *x.shape[1:])                      # (B, k, 1, H, W): the k samples of each map
         if k > 1: x = xs.mean(1)                             # the ensemble mean (see below)
         if return_std:                                       # sum of squares about the first sample: 0 if all equal
-            d = xs - xs[:, :1]
+            d = xs.float() - xs[:, :1].float()               # float32 at least (under bf16 autocast too)
             std = ((d.pow(2).sum(1) - d.sum(1).pow(2) / k) / max(k - 1, 1)).clamp(min=0).sqrt()
         if mask_buildings: x = mask_building_pixels(x, cond)
         if not return_std: return x
