@@ -18,7 +18,7 @@ __all__ = ['CHECKPOINT_FILES', 'UnreadableFile', 'read_safetensors', 'read_state
            'list_checkpoints', 'latest_checkpoint', 'find_checkpoint', 'load_model_weights', 'checkpoint_problem',
            'latest_valid_checkpoint', 'resolve_resume', 'write_checkpoint_folder', 'write_checkpoint', 'NotEnoughSpace',
            'check_output_dir', 'checkpoint_bytes', 'get_rng_state', 'set_rng_state', 'preserved_rng',
-           'seed_everything_local', 'load_vae_weights', 'load_ldm']
+           'seed_everything_local', 'load_vae_weights', 'load_ldm', 'load_model']
 
 # %% ../nbs/07a_checkpoint.ipynb #4da64faf
 from .config import Config, save_config
@@ -291,4 +291,17 @@ def load_ldm(cfg: Config, ckpt=None, use_ema: bool = True, device='cpu', model: 
             raise err(f"ckpt: {ckpt} holds only the U-Net and its VAE first_stage.ckpt_path={vae_path!r} {why}; set "
                       f"first_stage.ckpt_path to the VAE results folder it was trained with") from None
         load_vae_weights(cfg, model.vae)
+    return model.to(device).eval()
+
+# %% ../nbs/07a_checkpoint.ipynb #fa8d3aa0
+def load_model(cfg: Config, ckpt=None, use_ema: bool = True, device='cpu') -> nn.Module:
+    """The model of `cfg.model.kind` on `device` in eval mode, with the weights of `ckpt` (a results folder, checkpoint
+    folder or `.safetensors` file): a `LatentDiffusion` via `load_ldm`, or a `RadioUNet`. Either has `.sample(cond, ...)`."""
+    if cfg.model.kind != 'radiounet': return load_ldm(cfg, ckpt, use_ema=use_ema, device=device)
+    if ckpt is None:
+        raise ValueError("ckpt: a RadioUNet needs the weights of its training run; pass the results folder (or a "
+                         "checkpoint folder) of `radiodiff train --cfg` with model.kind=radiounet")
+    from radiodiff.radiounet import build_radiounet
+    model = build_radiounet(cfg)
+    load_model_weights(ckpt, model, use_ema=use_ema)
     return model.to(device).eval()

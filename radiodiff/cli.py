@@ -70,8 +70,9 @@ def cmd_synth(args):
 
 def _train(args, stage):
     cfg = _load_cfg(args)
+    if stage == 'ldm' and cfg.model.kind == 'radiounet': stage = 'radiounet'   # `train` trains the model the config names
     try: from radiodiff.trainer import train
-    except ImportError: _not_yet('train' if stage == 'ldm' else 'train-vae')
+    except ImportError: _not_yet('train-vae' if stage == 'vae' else 'train')
     out = train(cfg, stage=stage, out=args.out, resume=args.resume)
     print(f'results in {out}')
 
@@ -80,7 +81,7 @@ def cmd_train_vae(args):
     _train(args, 'vae')
 
 def cmd_train(args):
-    "Train the latent diffusion model (stage 2)."
+    "Train the latent diffusion model (stage 2), or RadioUNet when the config's model.kind is 'radiounet'."
     _train(args, 'ldm')
 
 def cmd_sample(args):

@@ -12,9 +12,9 @@ import yaml
 
 # %% auto #0
 __all__ = ['FirstStageLossConfig', 'FirstStageConfig', 'UNetConfig', 'SDEConfig', 'ModelConfig', 'DataConfig', 'TrainerConfig',
-           'SamplerConfig', 'Config', 'ConfigError', 'config_from_dict', 'config_to_dict', 'validate_config',
-           'masks_buildings', 'apply_overrides', 'read_yaml', 'is_official_layout', 'load_config', 'save_config',
-           'config_dir', 'find_config']
+           'SamplerConfig', 'RadioUNetConfig', 'Config', 'ConfigError', 'config_from_dict', 'config_to_dict',
+           'validate_config', 'masks_buildings', 'apply_overrides', 'read_yaml', 'is_official_layout', 'load_config',
+           'save_config', 'config_dir', 'find_config']
 
 # %% ../nbs/00_config.ipynb #13644283
 @dataclass
@@ -83,6 +83,7 @@ class ModelConfig:
     scale_factor: float = 0.3        # z0 = scale_factor * a sample of the VAE posterior
     ckpt_path: Optional[str] = None  # start from this LDM checkpoint (weights only)
     latent_cache: bool = True        # encode each training map once and sample from the cached posterior
+    kind: str = 'ldm'                # 'ldm' (RadioDiff) or 'radiounet' (the learned baseline, nbs/07c_radiounet and `radiounet` below)
 
 @dataclass
 class DataConfig:
@@ -139,6 +140,13 @@ class SamplerConfig:
     seed: int = 0                    # seed of the sampling noise
 
 @dataclass
+class RadioUNetConfig:
+    "The learned baseline RadioUNet (Levie et al. 2021; nbs/07c_radiounet), used when `model.kind` is 'radiounet'."
+    width_scale: float = 1.0         # multiplies every layer width of both U-Nets (1: the original's widths; tiny configs use less)
+    phase: str = 'first'             # 'first': the first U-Net alone; 'second': the second, the first frozen (from first_ckpt); 'both': one run of both
+    first_ckpt: Optional[str] = None # phase 'second': the phase-1 results folder (or checkpoint folder) whose weights start the run
+
+@dataclass
 class Config:
     "Every setting of radiodiff."
     model: ModelConfig = field(default_factory=ModelConfig)
@@ -148,6 +156,7 @@ class Config:
     data: DataConfig = field(default_factory=DataConfig)
     trainer: TrainerConfig = field(default_factory=TrainerConfig)
     sampler: SamplerConfig = field(default_factory=SamplerConfig)
+    radiounet: RadioUNetConfig = field(default_factory=RadioUNetConfig)
 
 # %% ../nbs/00_config.ipynb #1359fa46
 class ConfigError(ValueError):
@@ -245,6 +254,8 @@ _CHOICES = {
     ('trainer', 'lr_schedule'): ('cosine', 'poly', 'constant'),
     ('trainer', 'mixed_precision'): ('no', 'bf16', 'fp16'),
     ('sampler', 'split'): ('train', 'val', 'test'),
+    ('model', 'kind'): ('ldm', 'radiounet'),
+    ('radiounet', 'phase'): ('first', 'second', 'both'),
 }
 
 def validate_config(cfg: Config) -> Config:
@@ -263,6 +274,10 @@ def validate_config(cfg: Config) -> Config:
     if cfg.sampler.steps < 1: raise ConfigError(f"sampler.steps: must be at least 1, got {cfg.sampler.steps}")
     if cfg.sde.sampling_steps < 1: raise ConfigError(f"sde.sampling_steps: must be at least 1, got {cfg.sde.sampling_steps}")
     if not 0 < cfg.sde.eps < 1: raise ConfigError(f"sde.eps: must lie in (0, 1), got {cfg.sde.eps}")
+    if cfg.model.kind == 'radiounet' and cfg.data.image_size % 64:
+        raise ConfigError(f"data.image_size: {cfg.data.image_size} is not a multiple of 64, which RadioUNet needs "
+                          f"(six 2x2 poolings); use e.g. 64 or 256")
+    if not cfg.radiounet.width_scale > 0: raise ConfigError(f"radiounet.width_scale: must be positive, got {cfg.radiounet.width_scale}")
     if cfg.trainer.min_lr > cfg.trainer.lr:
         raise ConfigError(f"trainer.min_lr: {cfg.trainer.min_lr} is above trainer.lr {cfg.trainer.lr}; the floor must be lower")
     if len(cfg.unet.window_sizes1) != len(cfg.unet.dim_mults) or len(cfg.unet.window_sizes2) != len(cfg.unet.dim_mults):

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['TrainTask', 'swapped', 'VAETask', 'LDMTask']
+__all__ = ['TrainTask', 'swapped', 'VAETask', 'LDMTask', 'RadioUNetTask']
 
 # %% ../nbs/07b_tasks.ipynb #bbe0d531
 from .config import Config
@@ -151,3 +151,45 @@ class LDMTask(TrainTask):
         with swapped(self.ldm, 'unet', model):
             pred = self.ldm.sample(batch['cond'], steps=self.cfg.sde.sampling_steps, generator=generator)
         return {'cond': (batch['cond'] + 1) / 2, 'target': (batch['image'] + 1) / 2, 'prediction': pred}
+
+# %% ../nbs/07b_tasks.ipynb #d8ca4099
+class RadioUNetTask(TrainTask):
+    "The learned baseline RadioUNet (nbs/07c_radiounet): MSE of the U-Net(s) that `radiounet.phase` trains."
+    name = 'radiounet'
+    def __init__(self, cfg: Config):
+        from radiodiff.radiounet import build_radiounet
+        from radiodiff.data import build_dataset
+        self.cfg, self.phase = cfg, cfg.radiounet.phase
+        self.model = build_radiounet(cfg)
+        if self.phase == 'second':
+            if not cfg.radiounet.first_ckpt:
+                raise ValueError("radiounet.first_ckpt: phase 'second' trains the second U-Net on a trained first one; "
+                                 "set it to the phase-1 results folder (e.g. --set radiounet.first_ckpt=runs/radiounet_first)")
+            if not Path(cfg.radiounet.first_ckpt).exists():
+                raise FileNotFoundError(f"radiounet.first_ckpt: {cfg.radiounet.first_ckpt} does not exist; set it to the "
+                                        f"results folder of the phase-1 run (radiounet.phase=first)")
+            load_model_weights(cfg.radiounet.first_ckpt, self.model, use_ema=True)   # phase 1's EMA weights
+        if cfg.model.ckpt_path: load_model_weights(cfg.model.ckpt_path, self.model, use_ema=False)
+        self.model.first.requires_grad_(self.phase != 'second')
+        self.model.second.requires_grad_(self.phase != 'first')
+        self.train_set, self.val_set = build_dataset(cfg, 'train'), build_dataset(cfg, 'val')
+        if len(self.val_set) == 0: self.val_set = None
+
+    def loss(self, model: nn.Module, batch: dict):
+        "(loss, logs): the MSE of the first and/or second map against the target in [0, 1], per the phase."
+        target = (batch['image'].float() + 1) / 2                       # (B, 1, H, W) in [0, 1]
+        first, second = model(batch['cond'])
+        logs = {}
+        if self.phase != 'second': logs['mse_first'] = ((first.float() - target) ** 2).mean()
+        if self.phase != 'first': logs['mse_second'] = ((second.float() - target) ** 2).mean()
+        return sum(logs.values()), logs
+
+    def training_losses(self, nets, batch, step, generator):
+        loss, logs = self.loss(nets['model'], batch)                   # through DDP: RadioUNet.forward
+        yield 'model', loss, logs
+
+    def validation_loss(self, model, batch, generator):
+        return self.loss(model, batch)
+
+    def preview(self, model, batch, generator):
+        return {'cond': (batch['cond'] + 1) / 2, 'target': (batch['image'] + 1) / 2, 'prediction': model.sample(batch['cond'])}

@@ -26,7 +26,7 @@ from .data import DataStream
 from .checkpoint import (load_weights, read_state, write_checkpoint, list_checkpoints, resolve_resume,
                                   check_output_dir, checkpoint_bytes, get_rng_state, set_rng_state,
                                   preserved_rng, seed_everything_local)
-from .tasks import VAETask, LDMTask
+from .tasks import VAETask, LDMTask, RadioUNetTask
 
 # %% ../nbs/08_trainer.ipynb #8cf483bb
 def lr_at(step: int, tcfg) -> float:
@@ -473,8 +473,9 @@ def _finish(run: _Run):
 
 # %% ../nbs/08_trainer.ipynb #d52226d6
 def train(cfg: Config, stage: str = 'ldm', out=None, resume=None, progress: bool = True) -> Path:
-    """Train stage `'vae'` or `'ldm'` with `cfg`; results in `out` (default `cfg.trainer.results_folder`).
+    """Train stage `'vae'`, `'ldm'` or `'radiounet'` (the baseline, nbs/07c_radiounet) with `cfg`; results in `out`
+    (default `cfg.trainer.results_folder`).
     `resume`: `'latest'` (the newest checkpoint of the results folder, if any) or a checkpoint/results folder."""
-    tasks = {'vae': VAETask, 'ldm': LDMTask}
-    if stage not in tasks: raise ValueError(f"stage: {stage!r} is not one of 'vae', 'ldm'")
+    tasks = {'vae': VAETask, 'ldm': LDMTask, 'radiounet': RadioUNetTask}
+    if stage not in tasks: raise ValueError(f"stage: {stage!r} is not one of 'vae', 'ldm', 'radiounet'")
     return fit(cfg, tasks[stage], out=out, resume=resume, progress=progress)
