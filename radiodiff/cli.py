@@ -202,13 +202,9 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
     return out / 'report.md'
 
 def _radiounet_config(common: list, steps: Optional[int]):
-    "The tiny RadioUNet config with the demo's overrides, or None (with the reason printed) when it is not shipped."
-    from radiodiff.config import ConfigError, load_config, find_config
-    try: path = find_config('tiny_radiounet')
-    except ConfigError as e:
-        print(f'demo: no RadioUNet in this version, the table has the diffusion model and the baselines ({e})')
-        return None
-    return load_config(path, common + ([f'trainer.train_num_steps={steps}'] if steps else []))
+    "The shipped tiny RadioUNet config with the demo's overrides (and `steps` training steps when given)."
+    from radiodiff.config import load_config, find_config
+    return load_config(find_config('tiny_radiounet'), common + ([f'trainer.train_num_steps={steps}'] if steps else []))
 
 def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
              overrides: Optional[list] = None,   # `--set KEY=VALUE` strings applied to both stages' configs
@@ -249,14 +245,13 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     sample_split(ldm_cfg, ckpt=ldm_dir, split='test', out=out / 'samples', seed=seed)   # + std maps when num_samples > 1
     timings['sample test maps'] = time.time() - t0
     folders = {'radiodiff (tiny LDM)': out / 'samples'}
-    if unet_cfg is not None:
-        t0 = time.time()
-        unet_dir = train(unet_cfg, stage='radiounet', out=out / 'radiounet', resume=resume(out / 'radiounet'))
-        timings['train RadioUNet'] = time.time() - t0
-        t0 = time.time()
-        sample_split(unet_cfg, ckpt=unet_dir, split='test', out=out / 'radiounet_samples', seed=seed)
-        timings['sample RadioUNet'] = time.time() - t0
-        folders['RadioUNet (tiny)'] = out / 'radiounet_samples'
+    t0 = time.time()
+    unet_dir = train(unet_cfg, stage='radiounet', out=out / 'radiounet', resume=resume(out / 'radiounet'))
+    timings['train RadioUNet'] = time.time() - t0
+    t0 = time.time()
+    sample_split(unet_cfg, ckpt=unet_dir, split='test', out=out / 'radiounet_samples', seed=seed)
+    timings['sample RadioUNet'] = time.time() - t0
+    folders['RadioUNet (tiny)'] = out / 'radiounet_samples'
     t0 = time.time()
     summary = evaluate_dirs(out / 'samples', data, split='test', out=out / 'eval')
     comparison = compare_predictions(folders, data, split='test', out=out / 'compare')
@@ -273,9 +268,8 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
              f"{sample_steps} sampling steps, mean of `sampler.num_samples: {ldm_cfg.sampler.num_samples}` samples per map). "
              f"Data options (nbs/01_data): `data.tx_encoding: {d.tx_encoding}`, "
              f"`data.fill_buildings: {str(d.fill_buildings).lower()}`" + (f"; overrides: {', '.join(overrides)}" if overrides else '') + '.']
-    if unet_cfg is not None:
-        notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
-                     f"{unet_cfg.trainer.train_num_steps} steps on the same training maps by the same trainer, one forward pass per map.")
+    notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
+                 f"{unet_cfg.trainer.train_num_steps} steps on the same training maps by the same trainer, one forward pass per map.")
     report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result, comparison=comparison,
                                num_samples=ldm_cfg.sampler.num_samples)
     print(f'report: {report}')

@@ -37,14 +37,14 @@ def _sync(device):
 
 
 def load_sampling_model(cfg, ckpt=None, use_ema: bool = True, device='cpu'):
-    "The `LatentDiffusion` of `cfg` with the weights of the LDM checkpoint `ckpt` (a results folder or a checkpoint folder), in eval mode."
+    "The model of `cfg` (`model.kind`: a `LatentDiffusion` or a `RadioUNet`) with the weights of the checkpoint `ckpt` (a results folder or a checkpoint folder), in eval mode."
     ckpt = ckpt or cfg.sampler.ckpt_path
     if not ckpt:
         raise ValueError("ckpt: no LDM checkpoint given; pass ckpt=... or set sampler.ckpt_path to the results folder "
                          "(or a checkpoint folder) of `radiodiff train`")
     if not Path(ckpt).exists(): raise FileNotFoundError(f"ckpt: {ckpt} does not exist")
-    from radiodiff.checkpoint import load_ldm
-    return load_ldm(cfg, ckpt, use_ema=use_ema, device=device)   # the whole model, else the U-Net + first_stage's VAE
+    from radiodiff.checkpoint import load_model
+    return load_model(cfg, ckpt, use_ema=use_ema, device=device)   # per model.kind (LDM: the whole model, else the U-Net + first_stage's VAE)
 
 # %% ../nbs/09b_sample.ipynb #f20d6e02
 def _sampling_info(cfg, ckpt, model_given: bool, result: dict, k: int, device, mask: bool, ds) -> dict:
