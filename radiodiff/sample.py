@@ -53,7 +53,7 @@ def _sampling_info(cfg, ckpt, model_given: bool, result: dict, k: int, device, m
     s = cfg.sampler
     return dict(model=getattr(cfg.model, 'kind', 'ldm'), ckpt=None if model_given else str(ckpt or s.ckpt_path),
                 split=result['split'], steps=result['steps'], num_samples=k, batch_size=result['batch_size'],
-                device=str(device), precision=resolve_precision(getattr(s, 'mixed_precision', 'no'), device),
+                device=str(device), precision=resolve_precision(s.mixed_precision, device),
                 use_ema=bool(s.use_ema), seed=s.seed, image_size=cfg.data.image_size,
                 native_size=int(getattr(ds, 'native_size', cfg.data.image_size)), mask_buildings=mask,
                 maps=result['written'], latency_ms_median=1e3 * result['latency_s_median'],
@@ -99,8 +99,11 @@ def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[in
         return result
     model_given = model is not None
     if model is None: model = load_sampling_model(cfg, ckpt, use_ema, device)
-    elif hasattr(model, 'to'): model = model.to(device)
-    if hasattr(model, 'eval'): model.eval()
+    from radiodiff.precision import autocast, prepare_for_sampling
+    if isinstance(model, torch.nn.Module): model = prepare_for_sampling(model, cfg.sampler, device)   # eval, channels_last, compile
+    else:
+        if hasattr(model, 'to'): model = model.to(device)
+        if hasattr(model, 'eval'): model.eval()
 
     batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
     it = batches
@@ -118,8 +121,7 @@ def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[in
         cond = torch.stack([b['cond'] for b in items]).to(device)         # (B, 3, H, W) in [-1, 1]
         gen = torch.Generator().manual_seed(int(seed) + idx[0])
         _sync(device); t0 = time.perf_counter()
-        with torch.no_grad():
-            # >>> the model's sampling call (one line) <<<
+        with torch.no_grad(), autocast(cfg.sampler.mixed_precision, device):   # bf16 where fast (nbs/00a_precision)
             res = model.sample(cond, steps=steps, generator=gen, mask_buildings=mask and not resize, **extra)
         _sync(device); dt = time.perf_counter() - t0
         if k > 1 and not (isinstance(res, (tuple, list)) and len(res) == 2):
