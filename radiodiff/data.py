@@ -221,6 +221,17 @@ class RadioMapSeer(Dataset):
         cond = self._cond(m, t, read_gray(self.building_dir / f'{m}.png', self.native_size))
         return {'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
 
+    def __getitem__(self, idx: int) -> dict:
+        m, t = self._index(idx)
+        n, s = self.native_size, self.image_size
+        buildings = read_gray(self.building_dir / f'{m}.png', n)
+        gain = read_gray(self.gain_dir / f'{m}_{t}.png', n)
+        cond = self._cond(m, t, buildings)
+        image = _resize(gain, s, 'bilinear').astype(np.float32)
+        if self.fill_buildings: image = fill_building_pixels(image, cond[0] > 0)
+        image = image[None]
+        return {'image': torch.from_numpy(image / 255 * 2 - 1), 'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
+
 # %% ../nbs/01_data.ipynb #203a338c
 def build_dataset(cfg, phase: str = 'train') -> RadioMapSeer:
     "The `RadioMapSeer` data set that `cfg.data` describes, for `phase` ('train', 'val' or 'test')."
