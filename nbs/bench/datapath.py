@@ -1,5 +1,5 @@
 "Data path at 256 px: loader samples/s with the latent cache (workers 0/1/2) and without, the cache build rate."
-import json, sys, time, datetime, os, statistics
+import json, sys, time, datetime, os
 import torch
 from torch.utils.data import DataLoader, Subset
 from radiodiff.config import load_config, find_config
@@ -32,7 +32,7 @@ with torch.random.fork_rng():
     torch.manual_seed(0); vae = build_vae(cfg).eval()
 sub = Subset(rms, range(16))
 for w in (0, 2):
-    cache_latents(sub, vae, batch_size=8, num_workers=w) if w == 0 else None   # warm-up once
+    if w == 0: cache_latents(sub, vae, batch_size=8, num_workers=w)   # warm-up once
     t0 = time.perf_counter(); cache_latents(sub, vae, batch_size=8, num_workers=w)
     res[f'cache_build_images_per_s_w{w}'] = len(sub) / (time.perf_counter() - t0)
     print(res, flush=True)
