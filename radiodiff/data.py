@@ -202,16 +202,31 @@ class RadioMapSeer(Dataset):
         "The sample's name '{map}_{tx}' (the official prediction file name without '.png')."
         return f"{self.map_ids[idx // self.num_tx]}_{idx % self.num_tx}"
 
-    def __getitem__(self, idx: int) -> dict:
+    def _index(self, idx: int):
+        "(map id, Tx index) of sample `idx` (negative indices count from the end)."
         if not -len(self) <= idx < len(self): raise IndexError(f"index {idx} out of range for {len(self)} samples")
         idx = int(idx) % len(self)
-        m, t = self.map_ids[idx // self.num_tx], idx % self.num_tx
+        return self.map_ids[idx // self.num_tx], idx % self.num_tx
+
+    def _cond(self, m: int, t: int, buildings: np.ndarray) -> np.ndarray:
+        "The (3, S, S) condition of map `m`, Tx `t` in gray levels, from its native-size building map."
+        n = self.native_size
+        tx = read_gray(self.antenna_dir / f'{m}_{t}.png', n)
+        third = read_gray(self.car_dir / f'{m}.png', n) if self.cars else buildings
+        return _condition(buildings, tx, third, self.image_size, self.tx_encoding)
+
+    def condition(self, idx: int) -> dict:
+        "Only `{'cond', 'name'}` of sample `idx`, as `ds[idx]` gives them, without reading the gain map (for the latent cache)."
+        m, t = self._index(idx)
+        cond = self._cond(m, t, read_gray(self.building_dir / f'{m}.png', self.native_size))
+        return {'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
+
+    def __getitem__(self, idx: int) -> dict:
+        m, t = self._index(idx)
         n, s = self.native_size, self.image_size
         buildings = read_gray(self.building_dir / f'{m}.png', n)
-        tx = read_gray(self.antenna_dir / f'{m}_{t}.png', n)
         gain = read_gray(self.gain_dir / f'{m}_{t}.png', n)
-        third = read_gray(self.car_dir / f'{m}.png', n) if self.cars else buildings
-        cond = _condition(buildings, tx, third, s, self.tx_encoding)
+        cond = self._cond(m, t, buildings)
         image = _resize(gain, s, 'bilinear').astype(np.float32)
         if self.fill_buildings: image = fill_building_pixels(image, cond[0] > 0)
         image = image[None]

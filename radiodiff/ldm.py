@@ -191,7 +191,8 @@ class LatentCache(Dataset):
     def __len__(self): return len(self.dataset)
 
     def __getitem__(self, i):
-        item = self.dataset[i]
+        light = not self.keep_image and hasattr(self.dataset, 'condition')
+        item = self.dataset.condition(i) if light else self.dataset[i]   # RadioMapSeer: no gain map read
         if item['name'] != self.names[i]:
             raise ValueError(f"dataset item {i} is {item['name']!r} but the latent cache has {self.names[i]!r}; "
                              f"rebuild the cache{f' (delete {self.path})' if self.path else ''}")

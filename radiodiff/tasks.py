@@ -135,7 +135,8 @@ class LDMTask(TrainTask):
         path = Path(results) / 'latent_cache' / 'train.safetensors'
         with accelerator.main_process_first():              # the main process encodes and writes, the others read
             self.train_set = LatentCache(self.train_set, self.ldm.vae, path=path, device=accelerator.device,
-                                         batch_size=max(1, self.cfg.data.batch_size // accelerator.num_processes))
+                                         batch_size=max(1, self.cfg.data.batch_size // accelerator.num_processes),
+                                         num_workers=self.cfg.data.num_workers, progress=accelerator.is_main_process)
 
     def wrapped(self, name):
         return self.ldm
