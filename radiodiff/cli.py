@@ -123,7 +123,9 @@ def cmd_bench(args):
     "Benchmark training and sampling."
     try: from radiodiff.bench import run_bench
     except ImportError: _not_yet('bench')
-    run_bench(_load_cfg(args), device=args.device, json_out=args.json, repeats=args.repeats, threads=args.threads)
+    run_bench(_load_cfg(args), device=args.device, json_out=args.json, repeats=args.repeats, threads=args.threads,
+              batch=args.batch, sections=args.sections, speedups=args.speedups, channels_last=args.channels_last,
+              compile=args.compile)   # None: sized for the device by bench.bench_plan
 
 def cmd_import_official(args):
     "Convert an official RadioDiff checkpoint."
@@ -345,7 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser('bench', help='throughput, latency, memory and FLOPs'); _common(p)
     p.add_argument('--device', default=None); p.add_argument('--json', help='write the figures as JSON here')
-    p.add_argument('--repeats', type=int, default=5, help='timed repeats per figure (median reported)')
+    p.add_argument('--repeats', type=int, help='timed repeats per figure, median reported (default: sized for the device)')
+    p.add_argument('--batch', type=int, help='training batch (default: sized for the device)')
+    p.add_argument('--sections', nargs='+', metavar='S', help='figures to take (default: sized for the device; see nbs/14_bench)')
+    p.add_argument('--speedups', nargs='+', metavar='S', help='speed-ups to measure each alone (see nbs/14_bench)')
+    p.add_argument('--channels-last', action='store_true', help='channels_last in the fast path')
+    p.add_argument('--compile', action='store_true', help='torch.compile the U-Net in the fast path (the first call compiles)')
     p.add_argument('--threads', type=int, help='torch CPU threads during the bench (1 is best on a busy machine)')
     p.set_defaults(func=cmd_bench)
 
