@@ -234,7 +234,7 @@ def run_bench(cfg,                                  # a Config, a YAML path or a
               sample_batch: Optional[int] = None,   # batched-sampling batch (None: `bench_plan`, else cfg.sampler.batch_size, at least 2)
               bf16: Optional[bool] = None,          # bf16 autocast in the fast path (None: where `fast_bf16(device)`)
               channels_last: bool = False,          # channels_last in the fast path
-              compile: bool = False,                # torch.compile the U-Net in the fast path (first call compiles)
+              compile: Optional[bool] = None,       # torch.compile the U-Net (and the decoder for sampling) in the fast path, first calls compile (None: as the config, on when trainer.compile and sampler.compile)
               sections: Optional[Sequence[str]] = None,  # subset of BENCH_SECTIONS (None: `bench_plan`)
               speedups: Optional[Sequence[str]] = None,  # subset of SPEEDUPS for the 'speedups' section (None: `bench_plan`)
               overrides: Sequence[str] = (),        # dotted config overrides, e.g. ['data.image_size=256']
@@ -249,6 +249,7 @@ def run_bench(cfg,                                  # a Config, a YAML path or a
     given = dict(repeats=repeats, warmup=warmup, batch=batch, sample_batch=sample_batch, sections=sections, speedups=speedups)
     plan.update({k: v for k, v in given.items() if v is not None})
     if bf16 is None: bf16 = fast_bf16(device)
+    if compile is None: compile = bool(cfg.trainer.compile and cfg.sampler.compile)   # the shipped paper configs: on
     plan['sections'], plan['speedups'] = tuple(plan['sections']), tuple(plan['speedups'])
     for s in plan['sections']:
         if s not in BENCH_SECTIONS: raise ValueError(f"sections: unknown section {s!r}; choose from {BENCH_SECTIONS}")
@@ -345,6 +346,7 @@ def _vae_train(cfg, image, device, bf16, channels_last, T, seed):
 def _speedups(r, cond, default, device, T, steps, SB, which) -> dict:
     "Each lever alone against its own baseline (same weights, same inputs, interleaved)."
     out, B = {}, r.batches[True]['cond'].shape[0]
+    default = dict(default, compile=False)   # each lever against the default path without compile (compile is a lever here)
     fp32 = dict(_PLAIN, cache=True, cond_once=True)
     def one(name, baseline, fns, unit, per_call):
         sec = compare_times(fns, **T)

@@ -352,7 +352,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--sections', nargs='+', metavar='S', help='figures to take (default: sized for the device; see nbs/14_bench)')
     p.add_argument('--speedups', nargs='+', metavar='S', help='speed-ups to measure each alone (see nbs/14_bench)')
     p.add_argument('--channels-last', action='store_true', help='channels_last in the fast path')
-    p.add_argument('--compile', action='store_true', help='torch.compile the U-Net in the fast path (the first call compiles)')
+    p.add_argument('--compile', action=argparse.BooleanOptionalAction, default=None,
+                   help='torch.compile in the fast path (default: as the config: trainer.compile and sampler.compile)')
     p.add_argument('--threads', type=int, help='torch CPU threads during the bench (1 is best on a busy machine)')
     p.set_defaults(func=cmd_bench)
 
