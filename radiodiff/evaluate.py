@@ -316,8 +316,9 @@ def gaussian_coverage(z) -> np.ndarray:
     return np.array([math.erf(float(v) / math.sqrt(2)) for v in np.atleast_1d(z)])
 
 
-def coverage_counts(pred, target, std, mask=None, z=COVERAGE_Z) -> tuple:
-    "For each z, the number of pixels (of `mask`; all if None) with |target - pred| <= z std; and the pixel count."
+def coverage_counts(pred, target, std, mask=None, z=None) -> tuple:
+    "For each z (None: `COVERAGE_Z`), the number of pixels (of `mask`; all if None) with |target - pred| <= z std; and the pixel count."
+    z = COVERAGE_Z if z is None else z
     p, g, s = (np.asarray(a, dtype=np.float64) for a in (pred, target, std))
     if not p.shape == g.shape == s.shape:
         raise ValueError(f"pred, target and std shapes differ: {p.shape}, {g.shape}, {s.shape}")
