@@ -8,18 +8,16 @@ import contextlib, copy, ctypes, datetime, gc, json, os, platform, re, resource,
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 import torch
-from torch import nn
 
 # %% auto #0
 __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'CPU_TARGETS', 'compare_times', 'peak_memory', 'gemm_peak_flops',
-           'set_layout', 'prepare_model', 'sample_reencoding', 'bench_plan', 'run_bench', 'format_bench',
-           'compare_targets']
+           'sample_reencoding', 'bench_plan', 'run_bench', 'format_bench', 'compare_targets']
 
 # %% ../nbs/14_bench.ipynb #ba96ccbd
 from .config import Config, load_config, find_config, apply_overrides
 # the FLOP counter and the devices' peaks live with the trainer (which logs MFU); the bench uses the same ones
 from .trainer import device_peak_flops, count_flops
-from .precision import autocast as precision_autocast, fast_bf16
+from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout
 
 # %% ../nbs/14_bench.ipynb #80d49d3a
 def _sync(device):
@@ -104,17 +102,6 @@ def _peak_for(device, dtype, threads, table: Optional[float] = None) -> float:
 # %% ../nbs/14_bench.ipynb #e27aef88
 def _cl(x, on: bool):  # a 4-D tensor in channels_last when `on`
     return x.contiguous(memory_format=torch.channels_last) if on and torch.is_tensor(x) and x.ndim == 4 else x
-
-def set_layout(model: nn.Module, channels_last: bool = False) -> nn.Module:
-    "Put the 4-D convolution weights of `model` in channels_last (True) or contiguous NCHW (False), in place; returns `model`."
-    fmt = torch.channels_last if channels_last else torch.contiguous_format
-    for m in model.modules():   # only the convolutions' weights: other 4-D parameters (the FFT filter) keep their layout
-        if isinstance(m, nn.modules.conv._ConvNd) and m.weight.ndim == 4: m.to(memory_format=fmt)
-    return model
-
-def prepare_model(model: nn.Module, channels_last: bool = False) -> nn.Module:
-    "Apply the in-place speed-ups to `model` (channels_last weights); returns `model`."
-    return set_layout(model, True) if channels_last else model
 
 def _bf16(device, on: bool):
     "bf16 autocast on `device` when `on`, else nothing (one autocast for the package: `radiodiff.precision`)."
@@ -335,7 +322,7 @@ def _vae_train(cfg, image, device, bf16, channels_last, T, seed):
     with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
         torch.manual_seed(seed)
         vp = build_vae(cfg).to(device).train()
-    vf = prepare_model(copy.deepcopy(vp), channels_last=channels_last)
+    vf = prepare_for_speed(copy.deepcopy(vp), channels_last=channels_last)
     op, of = torch.optim.AdamW(vp.parameters(), lr=1e-5), torch.optim.AdamW(vf.parameters(), lr=1e-5)
     kl = cfg.first_stage.loss.kl_weight
     sec = compare_times({'plain': lambda: _vae_step(vp, op, image, device, False, kl),

@@ -11,8 +11,8 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'cpu_bf16_flags', 'fast_bf16', 'resolve_precision', 'autocast', 'at_least_fp32', 'compile_targets',
-           'prepare_for_speed', 'prepare_for_sampling']
+__all__ = ['PRECISIONS', 'cpu_bf16_flags', 'fast_bf16', 'resolve_precision', 'autocast', 'at_least_fp32', 'set_layout',
+           'compile_targets', 'prepare_for_speed', 'prepare_for_sampling']
 
 # %% ../nbs/00a_precision.ipynb #1780a087
 PRECISIONS = ('auto', 'no', 'bf16', 'fp16')
@@ -53,6 +53,13 @@ def at_least_fp32(x: torch.Tensor) -> torch.Tensor:
     return x.float() if x.is_floating_point() and torch.finfo(x.dtype).bits < 32 else x
 
 # %% ../nbs/00a_precision.ipynb #72b5f9d1
+def set_layout(model: nn.Module, channels_last: bool = False) -> nn.Module:
+    "Put the 4-D convolution weights of `model` in channels_last (True) or contiguous NCHW (False), in place; returns `model`."
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    for m in model.modules():   # only the convolutions' weights: other 4-D parameters (the FFT filter) keep their layout
+        if isinstance(m, nn.modules.conv._ConvNd) and m.weight.ndim == 4: m.to(memory_format=fmt)
+    return model
+
 def compile_targets(model: nn.Module) -> list:
     "The submodules of `model` that `prepare_for_speed(compile=True)` compiles (the parts its callers call)."
     if hasattr(model, 'unet') and hasattr(model, 'vae'):                  # a LatentDiffusion: sampling runs these
@@ -63,9 +70,7 @@ def compile_targets(model: nn.Module) -> list:
 
 def prepare_for_speed(model: nn.Module, channels_last: bool = False, compile: bool = False) -> nn.Module:
     "Apply the speed levers to `model` in place: channels_last convolution weights, `torch.compile` of `compile_targets`; returns `model`."
-    if channels_last:
-        for m in model.modules():
-            if isinstance(m, nn.modules.conv._ConvNd) and m.weight.ndim == 4: m.to(memory_format=torch.channels_last)
+    if channels_last: set_layout(model, True)
     if compile:
         for m in compile_targets(model):
             if getattr(m, '_compiled_call_impl', None) is None: m.compile()
