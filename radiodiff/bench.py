@@ -17,7 +17,7 @@ __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'CPU_TARGETS', 'compare_
 from .config import Config, load_config, find_config, apply_overrides
 # the FLOP counter and the devices' peaks live with the trainer (which logs MFU); the bench uses the same ones
 from .trainer import device_peak_flops, count_flops
-from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout
+from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw
 
 # %% ../nbs/14_bench.ipynb #80d49d3a
 def _sync(device):
@@ -124,18 +124,23 @@ def sample_reencoding(ldm, cond: torch.Tensor, steps: int = 5, generator: Option
     return ((x + 1) / 2).clamp(0, 1)
 
 # %% ../nbs/14_bench.ipynb #a7d74490
-_PLAIN = dict(cache=False, cond_once=False, bf16=False, cl=False, compile=False, math=False)   # the official code's way
+_PLAIN = dict(cache=False, cond_once=False, bf16=False, cl=False, compile=False, math=False, fused=False)   # the official code's way
 
 class _Runner:
-    "One LDM, one AdamW over its U-Net and the inputs; zero-argument calls of each path (a dict like `_PLAIN`)."
+    "One LDM, its AdamW over the U-Net (torch's default or fused) and the inputs; zero-argument calls of each path (a dict like `_PLAIN`)."
     def __init__(self, model, device, image, cond, seed: int = 0):
-        self.model, self.device, self.seed, self.cl, self._compiled = model, torch.device(device), seed, False, {}
-        self.opt = torch.optim.AdamW([p for p in model.unet.parameters() if p.requires_grad], lr=1e-5)
+        self.model, self.device, self.seed, self.cl, self._compiled, self._opts = model, torch.device(device), seed, False, {}, {}
+        self.params = [p for p in model.unet.parameters() if p.requires_grad]
         mean, logvar = model.encode_latent_stats(image)
         self.batches = {False: {'image': image, 'cond': cond},
                         True: {'latent_mean': mean, 'latent_logvar': logvar, 'cond': cond}}
 
     def _gen(self): return torch.Generator(device=self.device).manual_seed(self.seed)
+
+    def opt(self, fused: bool):
+        "The AdamW of the paths with `fused` (two at most; each allocates its moments at its first step)."
+        if fused not in self._opts: self._opts[fused] = adamw(self.params, lr=1e-5, fused=fused)
+        return self._opts[fused]
 
     def compiled(self, name, fn):
         if name not in self._compiled: self._compiled[name] = torch.compile(fn)
@@ -153,11 +158,12 @@ class _Runner:
 
     def train_fn(self, p):
         b = {k: _cl(v, p['cl']) for k, v in self.batches[p['cache']].items()}
+        opt = self.opt(p['fused'])
         def step():
             with self.using(p) as m:
                 m.train()
                 loss, _ = m.loss(b, generator=self._gen())
-            loss.backward(); self.opt.step(); self.opt.zero_grad(set_to_none=True)
+            loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
             return loss.detach()
         return step
 
@@ -187,7 +193,7 @@ def _vae_step(vae, opt, x, device, bf16: bool, kl_weight: float = 1e-6, seed: in
 
 # %% ../nbs/14_bench.ipynb #3d31b10f
 BENCH_SECTIONS = ('ldm_train', 'vae_train', 'sample', 'sample_batched', 'speedups')
-SPEEDUPS = ('latent_cache', 'cond_once', 'bf16', 'bf16_sample', 'sdpa', 'channels_last', 'compile', 'compile_sample',
+SPEEDUPS = ('latent_cache', 'cond_once', 'bf16', 'bf16_sample', 'fused_adamw', 'sdpa', 'channels_last', 'compile', 'compile_sample',
             'decoder_bf16', 'decoder_channels_last', 'decoder_compile', 'batched_sampling', 'batched_eval')
 
 def bench_plan(device) -> dict:
@@ -277,7 +283,7 @@ def _run(cfg, device, plan, bf16, channels_last, compile_, peak_flops, seed):
     image, cond, cond_s = rand(B, 1, S, S), rand(B, 3, S, S), rand(SB, 3, S, S)
     r = _Runner(model, device, image, cond, seed)
     plain = _PLAIN
-    fast = dict(_PLAIN, cache=True, cond_once=True, bf16=bf16, cl=channels_last, compile=compile_)
+    fast = dict(_PLAIN, cache=True, cond_once=True, bf16=bf16, cl=channels_last, compile=compile_, fused=cfg.trainer.fused_optimizer)
     peak_plain = _peak_for(device, torch.float32, None)
     peak = peak_flops or _peak_for(device, torch.bfloat16 if bf16 else torch.float32, None, device_peak_flops(device))
     res = {'config': '', 'device': str(device),
@@ -285,7 +291,7 @@ def _run(cfg, device, plan, bf16, channels_last, compile_, peak_flops, seed):
            'torch': torch.__version__, 'image_size': S, 'latent_size': S // model.down_factor, 'batch': B,
            'sample_batch': SB, 'steps': steps, 'repeats': plan['repeats'], 'warmup': plan['warmup'],
            'fast_path': {'latent_cache': True, 'cond_once': True, 'bf16': bf16,
-                         'channels_last': channels_last, 'compile': compile_},
+                         'channels_last': channels_last, 'compile': compile_, 'fused_adamw': fast['fused']},
            'params': {'unet': sum(p.numel() for p in model.unet.parameters()),
                       'vae': sum(p.numel() for p in model.vae.parameters())},
            'peak_flops': peak, 'peak_flops_plain': peak_plain, 'flops': {}, 'flops_per_s': {}, 'mfu': {}, 'mfu_plain': {},
@@ -323,7 +329,7 @@ def _vae_train(cfg, image, device, bf16, channels_last, T, seed):
         torch.manual_seed(seed)
         vp = build_vae(cfg).to(device).train()
     vf = prepare_for_speed(copy.deepcopy(vp), channels_last=channels_last)
-    op, of = torch.optim.AdamW(vp.parameters(), lr=1e-5), torch.optim.AdamW(vf.parameters(), lr=1e-5)
+    op, of = adamw(vp.parameters(), lr=1e-5, fused=False), adamw(vf.parameters(), lr=1e-5, fused=cfg.trainer.fused_optimizer)
     kl = cfg.first_stage.loss.kl_weight
     sec = compare_times({'plain': lambda: _vae_step(vp, op, image, device, False, kl),
                          'fast': lambda: _vae_step(vf, of, _cl(image, channels_last), device, bf16, kl)}, **T)
@@ -345,12 +351,14 @@ def _speedups(r, cond, default, device, T, steps, SB, which) -> dict:
         if name in which:
             one(name, what, {'plain': r.sample_fn(base, cond[:1], steps), 'fast': r.sample_fn(dict(base, **lever), cond[:1], steps)},
                 'ms/map', 1)
-    dflt = 'the default path (latent cache, condition once' + (', bf16)' if default['bf16'] else ', fp32)')
+    dflt = ('the default path (latent cache, condition once' + (', bf16' if default['bf16'] else ', fp32')
+            + (', fused AdamW)' if default['fused'] else ')'))
     train('latent_cache', dict(fp32, cache=False), dict(cache=True), 'fp32 LDM step encoding the image with the VAE every step')
     sample('cond_once', dict(fp32, cond_once=False), dict(cond_once=True),
            f'fp32 sampling at batch 1, {steps} steps, condition encoder at every step')
     train('bf16', fp32, dict(bf16=True), 'fp32 LDM step with the latent cache')
     sample('bf16_sample', fp32, dict(bf16=True), f'fp32 sampling at batch 1, {steps} steps, condition once')
+    train('fused_adamw', dict(default, fused=False), dict(fused=True), f"{dflt}, LDM step with torch's default AdamW")
     train('sdpa', dict(default, math=True), dict(math=False), f'{dflt}, LDM step, attention by SDPA\'s MATH backend')
     train('channels_last', default, dict(cl=True), f'{dflt}, LDM step')
     train('compile', default, dict(compile=True), f'{dflt}, LDM step (compile time excluded: warm-up)')

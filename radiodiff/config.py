@@ -115,6 +115,7 @@ class TrainerConfig:
     mixed_precision: str = 'auto'    # 'auto' (bf16 where the device runs it fast, else fp32), 'no', 'bf16' or 'fp16' (nbs/00a_precision)
     channels_last: bool = False      # convolution weights in channels_last layout (off: slower with bf16 at tiny widths, nbs/00a_precision)
     compile: bool = False            # torch.compile the trained network (off: the first step compiles for minutes, nbs/00a_precision)
+    fused_optimizer: bool = True     # AdamW's fused kernel (one pass over all weights) where the device has one, else torch's default loop (nbs/00a_precision)
     ema_decay: float = 0.999         # EMA decay (reached after warm-up)
     ema_update_after_step: int = 10000  # EMA copies the weights until this step
     ema_update_every: int = 10       # EMA update interval in steps

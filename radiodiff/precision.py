@@ -11,8 +11,9 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'cpu_bf16_flags', 'fast_bf16', 'resolve_precision', 'autocast', 'at_least_fp32', 'set_layout',
-           'compile_targets', 'prepare_for_speed', 'prepare_for_sampling']
+__all__ = ['PRECISIONS', 'FUSED_ADAMW_DEVICES', 'cpu_bf16_flags', 'fast_bf16', 'resolve_precision', 'autocast', 'at_least_fp32',
+           'set_layout', 'compile_targets', 'prepare_for_speed', 'prepare_for_sampling', 'fused_adamw_ok', 'adamw',
+           'load_optimizer_state']
 
 # %% ../nbs/00a_precision.ipynb #1780a087
 PRECISIONS = ('auto', 'no', 'bf16', 'fp16')
@@ -80,3 +81,31 @@ def prepare_for_sampling(model: nn.Module, sampler_cfg, device: Union[str, torch
     """`model` on `device` in eval mode with `sampler_cfg.channels_last` / `.compile` (a `SamplerConfig`) applied in place.
     Sample under `autocast(sampler_cfg.mixed_precision, device)`."""
     return prepare_for_speed(model.to(device).eval(), channels_last=sampler_cfg.channels_last, compile=sampler_cfg.compile)
+
+# %% ../nbs/00a_precision.ipynb #d030bf59
+FUSED_ADAMW_DEVICES = ('cpu', 'cuda', 'xpu', 'mps')   # device types with a fused AdamW kernel (torch >= 2.4)
+
+def fused_adamw_ok(params) -> bool:
+    "Whether AdamW's fused kernel can update `params`: all floating point, all on one device type in `FUSED_ADAMW_DEVICES`."
+    params = list(params)
+    types = {p.device.type for p in params}
+    return len(types) == 1 and types <= set(FUSED_ADAMW_DEVICES) and all(p.is_floating_point() for p in params)
+
+def adamw(params, lr: float, betas=(0.9, 0.999), weight_decay: float = 1e-2, fused: bool = True) -> torch.optim.AdamW:
+    "`torch.optim.AdamW` over `params` with its fused kernel when `fused` and `fused_adamw_ok(params)`, else torch's default."
+    params = list(params)
+    return torch.optim.AdamW(params, lr=lr, betas=tuple(betas), weight_decay=weight_decay,
+                             fused=True if fused and fused_adamw_ok(params) else None)
+
+def load_optimizer_state(opt: torch.optim.Optimizer, state: dict) -> torch.optim.Optimizer:
+    "`opt.load_state_dict(state)`, keeping `opt`'s own `fused` / `capturable` choice (torch restores the saved one); returns `opt`."
+    own = [(g.get('fused'), g.get('capturable')) for g in opt.param_groups]
+    opt.load_state_dict(state)
+    for g, (fused, capturable) in zip(opt.param_groups, own):
+        if 'fused' in g: g['fused'] = fused
+        if 'capturable' in g: g['capturable'] = capturable
+        for p in g['params']:
+            s = opt.state.get(p, {})
+            if torch.is_tensor(s.get('step')):   # fused and capturable steps live on the weight's device, in float32
+                s['step'] = (s['step'].to(p.device, torch.float32) if fused or capturable else s['step'].cpu())
+    return opt

@@ -27,7 +27,7 @@ from .checkpoint import (load_weights, read_state, write_checkpoint, list_checkp
                                   check_output_dir, checkpoint_bytes, get_rng_state, set_rng_state,
                                   preserved_rng, seed_everything_local)
 from .tasks import VAETask, LDMTask, RadioUNetTask
-from .precision import resolve_precision, prepare_for_speed
+from .precision import resolve_precision, prepare_for_speed, adamw, load_optimizer_state
 
 # %% ../nbs/08_trainer.ipynb #d7a8ff8d
 def lr_at(step: int, tcfg) -> float:
@@ -286,7 +286,7 @@ def _setup(run: _Run, make_task, preview_count: int, progress: bool):
     for n, m in [*modules.items(), ('ema', run.ema.module)]:   # channels_last everywhere; compile the trained network
         prepare_for_speed(m, channels_last=tc.channels_last, compile=tc.compile and n == 'model')
     run.nets = {n: acc.prepare(task.wrapped(n)) for n in modules}
-    run.opts = {n: torch.optim.AdamW(task.trainable(m), lr=tc.lr, betas=tuple(tc.betas), weight_decay=tc.weight_decay)
+    run.opts = {n: adamw(task.trainable(m), lr=tc.lr, betas=tc.betas, weight_decay=tc.weight_decay, fused=tc.fused_optimizer)
                 for n, m in modules.items()}
     if state is not None: _load_state_of(run, state)
     if task.val_set is not None and tc.val_every > 0:
@@ -298,13 +298,17 @@ def _setup(run: _Run, make_task, preview_count: int, progress: bool):
     run.writer = acc.get_tracker('tensorboard', unwrap=True) if run.main else None
     run.log(f"start: stage={task.name} step={run.step}/{tc.train_num_steps} processes={run.world} global batch={cfg.data.batch_size} "
             f"x accumulate {tc.gradient_accumulate_every} precision={acc.mixed_precision} (trainer.mixed_precision="
-            f"{tc.mixed_precision}) channels_last={tc.channels_last} compile={tc.compile} device={device}")
+            f"{tc.mixed_precision}) channels_last={tc.channels_last} compile={tc.compile} adamw={_adamw_kind(run.opts)} device={device}")
     if progress and run.main:
         from tqdm.auto import tqdm
         run.bar = tqdm(total=tc.train_num_steps, initial=run.step, desc=f'train {task.name}', dynamic_ncols=True)
     run.last_saved, run.saved = (run.step if run.ck is not None else -1), run.ck
     run.t0, run.samples = time.perf_counter(), 0
     for m in run.nets.values(): m.train()
+
+def _adamw_kind(opts: dict) -> str:
+    "'fused' when every optimizer steps with AdamW's fused kernel (`trainer.fused_optimizer` where the device has it), else 'default'."
+    return 'fused' if all(g.get('fused') for o in opts.values() for g in o.param_groups) else 'default'
 
 def _count_step_flops(run: _Run) -> Optional[int]:
     "FLOPs of one optimizer step of this process, counted on a copy of the task (see *Throughput and MFU*)."
@@ -339,7 +343,7 @@ def _load_weights_of(run: _Run) -> dict:
 
 def _load_state_of(run: _Run, state: dict):
     "Optimizers, grad scaler and every process's RNG states (once the optimizers exist)."
-    for n, o in run.opts.items(): o.load_state_dict(state['optimizers'][n])
+    for n, o in run.opts.items(): load_optimizer_state(o, state['optimizers'][n])   # the config's fused choice stays
     if run.acc.scaler is not None and state.get('scaler'): run.acc.scaler.load_state_dict(state['scaler'])
     rngs = state['rng']
     if len(rngs) == run.world: set_rng_state(rngs[run.acc.process_index], run.generator)
