@@ -18,10 +18,10 @@ __all__ = ['CHECKPOINT_FILES', 'UnreadableFile', 'read_safetensors', 'read_state
            'list_checkpoints', 'latest_checkpoint', 'find_checkpoint', 'load_model_weights', 'checkpoint_problem',
            'latest_valid_checkpoint', 'resolve_resume', 'write_checkpoint_folder', 'write_checkpoint', 'NotEnoughSpace',
            'check_output_dir', 'checkpoint_bytes', 'get_rng_state', 'set_rng_state', 'preserved_rng',
-           'seed_everything_local', 'load_vae_weights', 'load_ldm', 'load_model']
+           'seed_everything_local', 'load_vae_weights', 'load_ldm', 'load_model', 'trained_phase']
 
 # %% ../nbs/07a_checkpoint.ipynb #4da64faf
-from .config import Config, save_config
+from .config import Config, save_config, read_yaml
 
 # %% ../nbs/07a_checkpoint.ipynb #4cc1a01a
 class UnreadableFile(ValueError):
@@ -303,5 +303,17 @@ def load_model(cfg: Config, ckpt=None, use_ema: bool = True, device='cpu') -> nn
                          "checkpoint folder) of `radiodiff train --cfg` with model.kind=radiounet")
     from radiodiff.radiounet import build_radiounet
     model = build_radiounet(cfg)
-    load_model_weights(ckpt, model, use_ema=use_ema)
+    f = load_model_weights(ckpt, model, use_ema=use_ema)
+    phase = trained_phase(f)
+    if phase is not None and (output := 'first' if phase == 'first' else 'second') != model.output:
+        warnings.warn(f"{f.parent / 'config.yaml'}: these weights were trained with radiounet.phase={phase!r}, so the model "
+                      f"returns the {output} U-Net's map (the config given says radiounet.phase={cfg.radiounet.phase!r})")
+        model.output = output
     return model.to(device).eval()
+
+def trained_phase(weights) -> Optional[str]:
+    "The `radiounet.phase` in the `config.yaml` saved next to the weights file `weights` (a RadioUNet checkpoint), or None."
+    f = Path(weights).parent / 'config.yaml'
+    if not f.is_file(): return None
+    phase = (read_yaml(f).get('radiounet') or {}).get('phase')
+    return phase if phase in ('first', 'second', 'both') else None

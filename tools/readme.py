@@ -16,7 +16,7 @@ def render() -> str:
         src = ''.join(c['source'])
         if c['cell_type'] == 'markdown':
             src = re.sub(r'\]\((images/[^)]+)\)', r'](nbs/\1)', src)
-            src = re.sub(r'\]\(([0-9]{2}_[A-Za-z_]+)\.ipynb\)', r'](nbs/\1.ipynb)', src)
+            src = re.sub(r'\]\(([0-9]{2}[a-z]?_[A-Za-z0-9_]+)\.ipynb\)', r'](nbs/\1.ipynb)', src)
             src = re.sub(r'^> (.*)$', r'> \1', src, flags=re.M)
             parts.append(src)
         elif c['cell_type'] == 'code' and not src.lstrip().startswith('#|'):
