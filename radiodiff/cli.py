@@ -125,7 +125,8 @@ def cmd_bench(args):
     except ImportError: _not_yet('bench')
     run_bench(_load_cfg(args), device=args.device, json_out=args.json, repeats=args.repeats, threads=args.threads,
               batch=args.batch, sections=args.sections, speedups=args.speedups, channels_last=args.channels_last,
-              compile=args.compile)   # None: sized for the device by bench.bench_plan
+              compile=args.compile,   # None: sized for the device by bench.bench_plan
+              label=' '.join([Path(args.cfg).name, *(args.set or ())]))
 
 def cmd_import_official(args):
     "Convert an official RadioDiff checkpoint."
