@@ -17,7 +17,7 @@ __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'CPU_TARGETS', 'compare_
 from .config import Config, load_config, find_config, apply_overrides
 # the FLOP counter and the devices' peaks live with the trainer (which logs MFU); the bench uses the same ones
 from .trainer import device_peak_flops, count_flops
-from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw
+from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw, place_step
 
 # %% ../nbs/14_bench.ipynb #80d49d3a
 def _sync(device):
@@ -143,11 +143,8 @@ class _Runner:
         if fused not in self._opts:
             o = self._opts[fused] = adamw(self.params, lr=1e-5, fused=fused)
             if not self._moments: self._moments = {p: (torch.zeros_like(p), torch.zeros_like(p)) for p in self.params}
-            g = o.param_groups[0]
-            on_device = bool(g.get('fused') or g.get('capturable'))   # where torch keeps the step counter
             for p, (m, v) in self._moments.items():
-                o.state[p] = {'step': torch.zeros((), dtype=torch.float32, device=p.device if on_device else 'cpu'),
-                              'exp_avg': m, 'exp_avg_sq': v}
+                o.state[p] = {'step': place_step(torch.zeros(()), o.param_groups[0], p), 'exp_avg': m, 'exp_avg_sq': v}
         return self._opts[fused]
 
     def compiled(self, name, fn):

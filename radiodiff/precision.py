@@ -13,7 +13,7 @@ from torch import nn
 # %% auto #0
 __all__ = ['PRECISIONS', 'FUSED_ADAMW_DEVICES', 'cpu_bf16_flags', 'fast_bf16', 'resolve_precision', 'autocast', 'at_least_fp32',
            'set_layout', 'compile_targets', 'prepare_for_speed', 'prepare_for_sampling', 'fused_adamw_ok', 'adamw',
-           'load_optimizer_state']
+           'place_step', 'load_optimizer_state']
 
 # %% ../nbs/00a_precision.ipynb #1780a087
 PRECISIONS = ('auto', 'no', 'bf16', 'fp16')
@@ -97,6 +97,10 @@ def adamw(params, lr: float, betas=(0.9, 0.999), weight_decay: float = 1e-2, fus
     return torch.optim.AdamW(params, lr=lr, betas=tuple(betas), weight_decay=weight_decay,
                              fused=True if fused and fused_adamw_ok(params) else None)
 
+def place_step(step: torch.Tensor, group: dict, p: torch.Tensor) -> torch.Tensor:
+    "AdamW's step counter of weight `p` where torch keeps it for `group`: on `p`'s device in float32 if fused or capturable, else on the CPU."
+    return step.to(p.device, torch.float32) if group.get('fused') or group.get('capturable') else step.cpu()
+
 def load_optimizer_state(opt: torch.optim.Optimizer, state: dict) -> torch.optim.Optimizer:
     "`opt.load_state_dict(state)`, keeping `opt`'s own `fused` / `capturable` choice (torch restores the saved one); returns `opt`."
     own = [(g.get('fused'), g.get('capturable')) for g in opt.param_groups]
@@ -106,6 +110,5 @@ def load_optimizer_state(opt: torch.optim.Optimizer, state: dict) -> torch.optim
         if 'capturable' in g: g['capturable'] = capturable
         for p in g['params']:
             s = opt.state.get(p, {})
-            if torch.is_tensor(s.get('step')):   # fused and capturable steps live on the weight's device, in float32
-                s['step'] = (s['step'].to(p.device, torch.float32) if fused or capturable else s['step'].cpu())
+            if torch.is_tensor(s.get('step')): s['step'] = place_step(s['step'], g, p)
     return opt
