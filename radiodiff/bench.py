@@ -16,7 +16,7 @@ __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'CPU_TARGETS', 'compare_
 # %% ../nbs/14_bench.ipynb #ba96ccbd
 from .config import Config, load_config, find_config, apply_overrides
 # the FLOP counter and the devices' peaks live with the trainer (which logs MFU); the bench uses the same ones
-from .trainer import device_peak_flops, count_flops
+from .precision import device_peak_flops, count_flops
 from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw, place_step
 
 # %% ../nbs/14_bench.ipynb #80d49d3a

@@ -15,7 +15,7 @@ from torch.utils.data import Dataset, DataLoader, DistributedSampler
 
 # %% auto #0
 __all__ = ['TX_ENCODINGS', 'split_map_ids', 'read_gray', 'encode_tx', 'fill_building_pixels', 'RadioMapSeer', 'build_dataset',
-           'loader_seed', 'DataStream']
+           'check_data_files', 'loader_seed', 'DataStream']
 
 # %% ../nbs/01_data.ipynb #6f4dd986
 _SPLITS = {'radiodiff': (501, 600), 'radiounet': (501, 601)}  # (first val position, first test position) of 700
@@ -238,6 +238,27 @@ def build_dataset(cfg, phase: str = 'train') -> RadioMapSeer:
     d = cfg.data
     return RadioMapSeer(d.root, phase=phase, simulation=d.simulation, cars=d.cars, image_size=d.image_size,
                         split=d.split, num_tx=d.num_tx, tx_encoding=d.tx_encoding, fill_buildings=d.fill_buildings)
+
+# %% ../nbs/01_data.ipynb #686b0e4a
+def check_data_files(ds) -> int:
+    """Check that every PNG a `RadioMapSeer` data set will read exists, is an image and has the data set's native size
+    (headers only: fast); returns the number of files checked (0 for other data sets)."""
+    if not all(hasattr(ds, a) for a in ('map_ids', 'num_tx', 'building_dir', 'antenna_dir', 'gain_dir', 'native_size')): return 0
+    n, files = ds.native_size, []
+    for m in ds.map_ids:
+        files.append(ds.building_dir / f'{m}.png')
+        if getattr(ds, 'cars', False): files.append(ds.car_dir / f'{m}.png')
+        for t in range(ds.num_tx): files += [ds.antenna_dir / f'{m}_{t}.png', ds.gain_dir / f'{m}_{t}.png']
+    for f in files:
+        if not f.is_file(): raise FileNotFoundError(f"missing file {f} (data.root={ds.root}); the data set lists map {f.stem.split('_')[0]} "
+                                                    f"with {ds.num_tx} transmitters")
+        try:
+            with Image.open(f) as im: size = im.size
+        except (UnidentifiedImageError, OSError, SyntaxError) as e:
+            raise ValueError(f"cannot read the PNG {f} ({type(e).__name__}); the file is corrupt or not an image") from None
+        if size != (n, n): raise ValueError(f"{f} is {size[0]}x{size[1]} pixels but the data set's maps are {n}x{n}")
+    return len(files)
+
 
 # %% ../nbs/01_data.ipynb #0839f91d
 def loader_seed(seed: int, epoch: int, rank: int = 0) -> int:

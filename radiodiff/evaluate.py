@@ -4,21 +4,23 @@
 
 # %% ../nbs/09_evaluate.ipynb #0bcae428
 from __future__ import annotations
-import csv, json, math, re
+import csv, json, math
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 
 # %% auto #0
-__all__ = ['METRIC_KEYS', 'STD_DIR', 'BASELINES', 'COVERAGE_Z', 'METRIC_HEADS', 'METRIC_FORMATS', 'nmse', 'mse', 'rmse', 'psnr',
-           'gaussian_window', 'ssim', 'compute_metrics', 'list_map_names', 'read_map', 'write_map', 'gain_dir',
-           'write_std', 'read_std', 'split_names', 'TrivialBaseline', 'fit_baseline', 'baseline_predictions',
+__all__ = ['METRIC_KEYS', 'BASELINES', 'COVERAGE_Z', 'METRIC_HEADS', 'METRIC_FORMATS', 'nmse', 'mse', 'rmse', 'psnr',
+           'gaussian_window', 'ssim', 'compute_metrics', 'TrivialBaseline', 'fit_baseline', 'baseline_predictions',
            'gaussian_coverage', 'coverage_counts', 'plot_reliability', 'summary_table', 'plot_examples',
            'plot_error_hist', 'evaluate_dirs']
+
+# %% ../nbs/09_evaluate.ipynb #9e099746
+from .maps import (STD_DIR, gain_dir, list_map_names, map_name_key, read_condition, read_map, read_std,
+                            split_names, write_map)
 
 # %% ../nbs/09_evaluate.ipynb #af1ffbf5
 def _check_pair(pred: torch.Tensor, target: torch.Tensor):
@@ -127,97 +129,6 @@ def compute_metrics(pred: torch.Tensor, target: torch.Tensor, db_range=None, bor
     if db_range is not None: out['rmse_db'] = out['rmse'] * _db_width(db_range)
     return out
 
-# %% ../nbs/09_evaluate.ipynb #6e77608a
-_NAME = re.compile(r'^(\d+)_(\d+)$')
-
-def _name_key(name: str): m, t = name.split('_'); return int(m), int(t)
-
-def list_map_names(folder) -> list[str]:
-    "Sorted `{map}_{tx}` names of the PNG files in `folder` (other files are ignored)."
-    folder = Path(folder)
-    if not folder.is_dir(): raise FileNotFoundError(f"folder not found: {folder}")
-    return sorted((p.stem for p in folder.glob('*.png') if _NAME.match(p.stem)), key=_name_key)
-
-
-def read_map(path) -> np.ndarray:
-    "A gray PNG as float32 (H, W) in [0,1] (first channel of a multi-channel image); a corrupt file fails naming it."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"map not found: {path}")
-    try:
-        with Image.open(path) as im: a = np.asarray(im)
-    except (OSError, SyntaxError, ValueError) as e:   # PIL's UnidentifiedImageError is an OSError
-        raise ValueError(f"cannot read the PNG {path} ({type(e).__name__}: {' '.join(str(e).split())}); "
-                         f"the file is corrupt or not an image") from None
-    if a.ndim == 3: a = a[..., 0]
-    if a.dtype == np.uint16: return a.astype(np.float32) / 65535
-    return a.astype(np.float32) / 255
-
-
-def write_map(path, x) -> None:
-    "Write a map in [0,1] ((H,W) array or tensor) as an 8-bit gray PNG, round(255 x)."
-    x = x.detach().float().cpu().numpy() if torch.is_tensor(x) else np.asarray(x, dtype=np.float32)
-    x = np.squeeze(x)
-    if x.ndim != 2: raise ValueError(f"write_map expects one (H, W) map, got shape {x.shape}")
-    Image.fromarray(np.round(np.clip(x, 0, 1) * 255).astype(np.uint8)).save(path)
-
-
-def gain_dir(data_root, simulation: str = 'DPM', cars: bool = False) -> Path:
-    "The folder of the ground-truth maps, `gain/{simulation}` or `gain/cars{simulation}`."
-    d = Path(data_root) / 'gain' / (f'cars{simulation}' if cars else simulation)
-    if not d.is_dir():
-        raise FileNotFoundError(f"ground-truth folder not found: {d} (is data_root={str(data_root)!r} a RadioMapSeer "
-                                f"folder with gain/{'cars' if cars else ''}{simulation}? `radiodiff synth` writes one)")
-    return d
-
-# %% ../nbs/09_evaluate.ipynb #6a5c6876
-STD_DIR = 'std'   # a prediction folder's std maps: {pred}/std/{map}_{tx}.png
-
-def write_std(path, std) -> None:
-    "Write a per-pixel std map ((H,W), [0,1] map units) as a 16-bit gray PNG, round(65535 std)."
-    s = std.detach().float().cpu().numpy() if torch.is_tensor(std) else np.asarray(std, dtype=np.float32)
-    s = np.squeeze(s)
-    if s.ndim != 2: raise ValueError(f"write_std expects one (H, W) map, got shape {s.shape}")
-    if not (np.isfinite(s).all() and s.min() >= 0): raise ValueError(f"a std map must be finite and >= 0 ({path})")
-    Image.fromarray(np.round(np.clip(s, 0, 1) * 65535).astype(np.uint16)).save(path)
-
-
-def read_std(path) -> np.ndarray:
-    "A std map written by `write_std` as float32 (H, W): the 16-bit value / 65535 (an 8-bit PNG is refused)."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"std map not found: {path}")
-    with Image.open(path) as im: mode = im.mode
-    if mode not in ('I;16', 'I;16B', 'I;16L'):
-        raise ValueError(f"{path} is not a 16-bit gray PNG (mode {mode}); std maps are written by `write_std`")
-    return read_map(path)
-
-# %% ../nbs/09_evaluate.ipynb #ebca61d6
-def _disk_map_ids(data_root, simulation, cars) -> list[int]:
-    return sorted({_name_key(n)[0] for n in list_map_names(gain_dir(data_root, simulation, cars))})
-
-
-def split_names(data_root, split: str = 'test', simulation: str = 'DPM', cars: bool = False,
-                scheme: str = 'radiodiff') -> Optional[list[str]]:
-    "The `{map}_{tx}` ground-truth names of `split`, or None when `radiodiff.data` is not available."
-    try: from radiodiff.data import split_map_ids
-    except ImportError: return None
-    ids = split_map_ids(scheme, map_ids=_disk_map_ids(data_root, simulation, cars))  # official when all 700 are there
-    if split not in ids: raise ValueError(f"split must be one of {sorted(ids)}, got {split!r}")
-    keep = set(int(i) for i in ids[split])
-    return [n for n in list_map_names(gain_dir(data_root, simulation, cars)) if _name_key(n)[0] in keep]
-
-
-def _load_cond(data_root, name):
-    "Buildings (H,W) bool (None if absent) and the Tx pixel (row, col) (None if absent)."
-    m, _ = name.split('_')
-    b = Path(data_root) / 'png' / 'buildings_complete' / f'{m}.png'
-    a = Path(data_root) / 'png' / 'antennas' / f'{name}.png'
-    buildings = read_map(b) > 0.5 if b.is_file() else None
-    tx = None
-    if a.is_file():
-        ant = read_map(a)
-        tx = np.unravel_index(int(np.argmax(ant)), ant.shape)
-    return buildings, tx
-
 # %% ../nbs/09_evaluate.ipynb #348c4819
 BASELINES = ('mean_map', 'free_space')
 
@@ -230,7 +141,7 @@ class TrivialBaseline:
         self.shape = tuple(mean.shape) if mean is not None else shape
 
     def predict(self, name: str, shape: Optional[tuple] = None) -> np.ndarray:
-        buildings, tx = _load_cond(self.data_root, name)
+        buildings, tx = read_condition(self.data_root, name)
         if self.kind == 'mean_map':
             out = self.mean.copy()
         else:
@@ -260,7 +171,7 @@ def fit_baseline(data_root, kind: str, train_names: Sequence[str], simulation: s
     if not train_names: raise ValueError("no training maps to fit the baseline on (train_names is empty)")
     if len(train_names) > max_fit:
         rng = np.random.default_rng(seed)
-        train_names = sorted((train_names[i] for i in rng.choice(len(train_names), max_fit, replace=False)), key=_name_key)
+        train_names = sorted((train_names[i] for i in rng.choice(len(train_names), max_fit, replace=False)), key=map_name_key)
     gdir = gain_dir(data_root, simulation, cars)
     total, xs, ys, shape = None, [], [], None
     for n in train_names:
@@ -271,7 +182,7 @@ def fit_baseline(data_root, kind: str, train_names: Sequence[str], simulation: s
             total += g
             continue
         shape = g.shape
-        buildings, tx = _load_cond(data_root, n)
+        buildings, tx = read_condition(data_root, n)
         if buildings is None: buildings = g == 0
         if tx is None: tx = np.unravel_index(int(np.argmax(g)), g.shape)
         yy, xx = np.mgrid[0:g.shape[0]:4, 0:g.shape[1]:4]
@@ -289,8 +200,8 @@ def _train_names(data_root, simulation, cars, scheme, eval_names, split: Optiona
     "Train-split names (every map on disk when `split` is None or `radiodiff.data` is absent), minus the evaluated maps."
     names = split_names(data_root, 'train', simulation, cars, scheme) if split is not None else None
     if names is None: names = list_map_names(gain_dir(data_root, simulation, cars))
-    held_out = {_name_key(n)[0] for n in eval_names}
-    return [n for n in names if _name_key(n)[0] not in held_out]
+    held_out = {map_name_key(n)[0] for n in eval_names}
+    return [n for n in names if map_name_key(n)[0] not in held_out]
 
 
 def baseline_predictions(data_root, split: str = 'test', kind: str = 'free_space', out=None,
@@ -380,7 +291,7 @@ def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = 72):
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(len(items), 4, figsize=(8, 2.1 * len(items)), squeeze=False)
     for row, (label, name, p, g) in zip(axs, items):
-        buildings, tx = _load_cond(data_root, name)
+        buildings, tx = read_condition(data_root, name)
         row[0].imshow(buildings if buildings is not None else np.zeros_like(g), cmap='gray', vmin=0, vmax=1)
         if tx is not None: row[0].plot(tx[1], tx[0], 'r*', ms=8)
         row[1].imshow(g, cmap='viridis', vmin=0, vmax=1); row[2].imshow(p, cmap='viridis', vmin=0, vmax=1)
@@ -420,7 +331,7 @@ def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation
     names = split_names(data_root, split, simulation, cars, scheme) if split is not None else None
     selected_by = 'split' if names is not None else 'predictions'
     if names is None:
-        names = sorted(preds, key=_name_key)
+        names = sorted(preds, key=map_name_key)
         no_gt = [n for n in names if not (gdir / f'{n}.png').is_file()]
         if no_gt: raise FileNotFoundError(f"{len(no_gt)} predictions have no ground truth in {gdir}, e.g. {no_gt[:5]}")
     if not names: raise ValueError(f"split {split!r} has no ground-truth maps in {gdir}")
@@ -461,7 +372,7 @@ def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation
         results = {'model': compute_metrics(Pt, Gt, db_range, border)}
         hist += np.histogram((Pt - Gt).cpu().numpy(), bins=_HIST_EDGES)[0]
         for n, p, g in zip(chunk, P, G) if has_std else ():
-            b, std = _load_cond(data_root, n)[0], read_std(sdir / f'{n}.png')
+            b, std = read_condition(data_root, n)[0], read_std(sdir / f'{n}.png')
             c, k = coverage_counts(p, g, std, None if b is None else ~b)
             cover, n_px, std_sum = cover + c, n_px + k, std_sum + float(std[~b].sum() if b is not None else std.sum())
         for k, base in fitted.items():

@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
-from .evaluate import STD_DIR, list_map_names, write_map, write_std
+from .maps import STD_DIR, list_map_names, write_map, write_std
 
 # %% auto #0
 __all__ = ['resize_to_native', 'load_sampling_model', 'sample_split']

@@ -17,17 +17,17 @@ from torch.utils.flop_counter import FlopCounterMode
 from timm.utils import ModelEmaV3
 
 # %% auto #0
-__all__ = ['PEAK_BF16_FLOPS', 'lr_at', 'EMA', 'run_seeds', 'training_device', 'training_precision', 'NonFiniteLoss',
-           'check_data_files', 'stop_signals', 'device_peak_flops', 'count_flops', 'fit', 'train']
+__all__ = ['lr_at', 'EMA', 'run_seeds', 'training_device', 'training_precision', 'NonFiniteLoss', 'stop_signals', 'fit', 'train']
 
 # %% ../nbs/08_trainer.ipynb #eb5c05f6
 from .config import Config, save_config
-from .data import DataStream
+from .data import DataStream, check_data_files
 from .checkpoint import (load_weights, read_state, write_checkpoint, list_checkpoints, resolve_resume,
                                   check_output_dir, checkpoint_bytes, get_rng_state, set_rng_state,
                                   preserved_rng, seed_everything_local)
 from .tasks import VAETask, LDMTask, RadioUNetTask
-from .precision import resolve_precision, prepare_for_speed, adamw, load_optimizer_state
+from .precision import (resolve_precision, prepare_for_speed, adamw, load_optimizer_state,
+                                 device_peak_flops)
 
 # %% ../nbs/08_trainer.ipynb #d7a8ff8d
 def lr_at(step: int, tcfg) -> float:
@@ -121,26 +121,6 @@ def _make_accelerator(tc, results: Path):
 class NonFiniteLoss(FloatingPointError):
     "A NaN or Inf loss, more often than `trainer.max_nonfinite_skips` allows."
 
-def check_data_files(ds) -> int:
-    """Check that every PNG a `RadioMapSeer` data set will read exists, is an image and has the data set's native size
-    (headers only: fast); returns the number of files checked (0 for other data sets)."""
-    from PIL import Image, UnidentifiedImageError
-    if not all(hasattr(ds, a) for a in ('map_ids', 'num_tx', 'building_dir', 'antenna_dir', 'gain_dir', 'native_size')): return 0
-    n, files = ds.native_size, []
-    for m in ds.map_ids:
-        files.append(ds.building_dir / f'{m}.png')
-        if getattr(ds, 'cars', False): files.append(ds.car_dir / f'{m}.png')
-        for t in range(ds.num_tx): files += [ds.antenna_dir / f'{m}_{t}.png', ds.gain_dir / f'{m}_{t}.png']
-    for f in files:
-        if not f.is_file(): raise FileNotFoundError(f"missing file {f} (data.root={ds.root}); the data set lists map {f.stem.split('_')[0]} "
-                                                    f"with {ds.num_tx} transmitters")
-        try:
-            with Image.open(f) as im: size = im.size
-        except (UnidentifiedImageError, OSError, SyntaxError) as e:
-            raise ValueError(f"cannot read the PNG {f} ({type(e).__name__}); the file is corrupt or not an image") from None
-        if size != (n, n): raise ValueError(f"{f} is {size[0]}x{size[1]} pixels but the data set's maps are {n}x{n}")
-    return len(files)
-
 @contextlib.contextmanager
 def stop_signals():
     """While active, SIGINT and SIGTERM only set `flag['signal']` (the loop finishes its step, saves and stops); a
@@ -164,23 +144,6 @@ class _Log:
         with open(self.path, 'a') as f: f.write(time.strftime('%Y-%m-%d %H:%M:%S ') + msg + '\n')
 
 
-
-# %% ../nbs/08_trainer.ipynb #acc40bbc
-PEAK_BF16_FLOPS = {'H100': 989.4e12, 'H200': 989.4e12, 'A100': 312e12, 'L40S': 362e12, 'A10G': 70e12, 'RTX 4090': 165.2e12}
-
-def device_peak_flops(device) -> Optional[float]:
-    "Dense bf16 peak FLOP/s of a known CUDA device, else None."
-    device = torch.device(device)
-    if device.type != 'cuda': return None
-    name = torch.cuda.get_device_name(device)
-    for k, v in PEAK_BF16_FLOPS.items():
-        if k in name: return v
-    return None
-
-def count_flops(fn: Callable) -> int:
-    "FLOPs of one call of `fn` (matmuls and convolutions, forward and backward) by `FlopCounterMode`."
-    with FlopCounterMode(display=False) as counter: fn()
-    return int(counter.get_total_flops())
 
 # %% ../nbs/08_trainer.ipynb #fdcf4522
 def fit(cfg: Config, make_task, out=None, resume=None, progress: bool = True, val_batches: int = 8,
