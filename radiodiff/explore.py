@@ -4,6 +4,7 @@
 
 # %% ../nbs/12_explore.ipynb #8b0abdbb
 from __future__ import annotations
+import html
 from pathlib import Path
 from typing import Optional
 import numpy as np
@@ -11,6 +12,13 @@ import torch
 
 # %% auto #0
 __all__ = ['SHOWN_METRICS', 'condition_for', 'synthetic_truth', 'predict_and_score', 'plot_explore', 'Explorer']
+
+# %% ../nbs/12_explore.ipynb #9fb0aa21
+from .config import Config, find_config, load_config, masks_buildings
+from .data import RadioMapSeer, _condition, _resize, read_gray
+from .evaluate import compute_metrics
+from .load import load_model, saved_config
+from .synth import gain_to_gray, path_gain_db
 
 # %% ../nbs/12_explore.ipynb #721800fa
 def condition_for(buildings: np.ndarray,            # (N, N) building mask (bool, or 8-bit gray with buildings > 0)
@@ -20,7 +28,6 @@ def condition_for(buildings: np.ndarray,            # (N, N) building mask (bool
                   tx_encoding: str = 'point',       # the model's `data.tx_encoding`: 'point' or 'distance'
                   ) -> torch.Tensor:
     "The (3, S, S) condition in [-1, 1] for a Tx at `tx_pos`, built and resized as `RadioMapSeer` builds it."
-    from radiodiff.data import _condition
     b = np.asarray(buildings)
     if b.ndim != 2 or b.shape[0] != b.shape[1]:
         raise ValueError(f"buildings: expected a square (N, N) mask, got shape {b.shape}")
@@ -39,8 +46,6 @@ def condition_for(buildings: np.ndarray,            # (N, N) building mask (bool
 def synthetic_truth(buildings: np.ndarray, tx_pos: tuple, image_size: Optional[int] = None,
                     cars: Optional[np.ndarray] = None) -> torch.Tensor:
     "The (1, S, S) map in [0, 1] that `radiodiff.synth`'s gain model gives for a Tx at `tx_pos` (native grid)."
-    from radiodiff.synth import path_gain_db, gain_to_gray
-    from radiodiff.data import _resize
     b = np.asarray(buildings) > 0
     pos = tuple(int(v) for v in tx_pos)
     car_mask = np.asarray(cars) > 0 if cars is not None else None
@@ -55,7 +60,6 @@ SHOWN_METRICS = ('nmse', 'rmse', 'ssim', 'psnr')   # the paper's four (published
 def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int = 5, seed: int = 0,
                       mask_buildings: bool = False, num_samples: int = 1) -> dict:
     "`pred` (1, H, W) in [0, 1] from `model.sample` (seeded), `error` = |pred - truth|, `metrics`; `std` if `num_samples` > 1."
-    from radiodiff.evaluate import compute_metrics
     if int(steps) < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     if cond.ndim != 3 or truth.ndim != 3:
         raise ValueError(f"cond (3, H, W) and truth (1, H, W) expected, got {tuple(cond.shape)} and {tuple(truth.shape)}")
@@ -80,7 +84,7 @@ def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int
 # %% ../nbs/12_explore.ipynb #a146ab81
 def plot_explore(result: dict, dpi: int = 72):
     "The explorer's figure for an `Explorer.update()` result: condition, truth, prediction, |error|, metrics."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt   # lazy: matplotlib only when drawing
     std = result.get('std')
     fig, axs = plt.subplots(1, 4 if std is None else 5, figsize=(10 if std is None else 12.5, 2.9), dpi=dpi)
     cond, truth, pred, err = (result.get(k) for k in ('cond', 'truth', 'pred', 'error'))
@@ -112,19 +116,17 @@ def plot_explore(result: dict, dpi: int = 72):
 # %% ../nbs/12_explore.ipynb #ab246ccf
 def _config_for(cfg, ckpt):
     "A `Config` from `cfg` (Config, path or shipped name), else the config.yaml saved with `ckpt`, else tiny_ldm."
-    from radiodiff.config import Config, load_config, find_config
     if isinstance(cfg, Config): return cfg
     if cfg is not None: return load_config(find_config(cfg))
     if ckpt is not None and Path(ckpt).exists():
-        from radiodiff.checkpoint import find_checkpoint
-        for cand in (Path(ckpt) / 'config.yaml', find_checkpoint(ckpt) / 'config.yaml'):
-            if cand.is_file(): return load_config(cand)
+        try: return load_config(saved_config(ckpt))
+        except FileNotFoundError: pass
     return load_config(find_config('tiny_ldm'))
 
 # %% ../nbs/12_explore.ipynb #325118a1
 def _in_kernel() -> bool:
     "True inside a Jupyter kernel (where `Output` widgets capture what is displayed)."
-    try: from IPython import get_ipython
+    try: from IPython import get_ipython   # lazy: IPython may be absent
     except ImportError: return False
     ip = get_ipython()
     return ip is not None and getattr(ip, 'kernel', None) is not None
@@ -143,7 +145,7 @@ class Explorer:
                  device=None,                # where the model runs (None: where `model` is, else 'cpu')
                  auto_update: bool = True,   # sample again whenever a control changes
                 ):
-        import ipywidgets as W
+        import ipywidgets as W   # lazy: ipywidgets only in a notebook
         if split not in ('train', 'val', 'test'): raise ValueError(f"split={split!r}: use 'train', 'val' or 'test'")
         self.cfg = _config_for(cfg, ckpt)
         self.ckpt = Path(ckpt) if ckpt is not None else None
@@ -182,11 +184,10 @@ class Explorer:
         self._reload(update=False)
 
     def _ipython_display_(self):
-        from IPython.display import display
+        from IPython.display import display   # lazy: IPython only in a notebook
         display(self.widget)
 
     def _say(self, text: str, error: bool = True):
-        import html
         colour = '#b00020' if error else '#555'
         self.message.value = f'<span style="color:{colour}">{html.escape(text)}</span>' if text else ''
 
@@ -218,7 +219,6 @@ class Explorer:
 
     def _reload(self, update: bool = True):
         "Open the data set of the current root and split and refill the map and Tx controls."
-        from radiodiff.data import RadioMapSeer
         d = self.cfg.data
         self._ds = None
         with self._hold():
@@ -245,7 +245,6 @@ class Explorer:
         if update and self.auto_update: self.update()
 
     def _data_tx_pos(self) -> tuple:
-        from radiodiff.data import read_gray
         ant = read_gray(self._ds.antenna_dir / f'{self.map.value}_{self.tx.value}.png')
         return np.unravel_index(int(ant.argmax()), ant.shape)
 
@@ -260,14 +259,12 @@ class Explorer:
             if not self.ckpt.exists():
                 raise FileNotFoundError(f"ckpt {str(self.ckpt)!r} not found: pass the results folder (or a checkpoint "
                                         "folder) of `radiodiff train`")
-            from radiodiff.checkpoint import load_ldm       # built once, weights reloaded in place on toggle
-            self._model = load_ldm(self.cfg, self.ckpt, use_ema, self.device or 'cpu', model=self._model)
+            self._model = load_model(self.ckpt, self.cfg, use_ema=use_ema, device=self.device or 'cpu', model=self._model)
             self._loaded_ema = use_ema
         return self._model
 
     def condition(self) -> dict:
         "The current sample: `cond` (3, S, S), `truth` (1, S, S) in [0, 1], `name`, `truth_label`, `tx_pos` (native)."
-        from radiodiff.data import read_gray
         if self._ds is None: raise FileNotFoundError(f"no data set loaded from {self.root.value!r}")
         ds, m, t = self._ds, self.map.value, self.tx.value
         if self.mode.value == 'data':
@@ -292,7 +289,6 @@ class Explorer:
             res.update(self.condition())
             model = self.model()
             if model is not None:
-                from radiodiff.config import masks_buildings
                 res.update(predict_and_score(model, res['cond'], res['truth'], self.steps.value, self.seed.value,
                                              masks_buildings(self.cfg), self.samples.value), num_samples=self.samples.value)
                 msg = ''
@@ -304,8 +300,8 @@ class Explorer:
         res['message'] = self.message.value
         self.last = res
         if draw and res['cond'] is not None:
-            import matplotlib.pyplot as plt
-            from IPython.display import display
+            import matplotlib.pyplot as plt   # lazy: matplotlib only when drawing
+            from IPython.display import display   # lazy: IPython only in a notebook
             fig = plot_explore(res)
             with self.out:
                 if _in_kernel(): self.out.clear_output(wait=True)   # outside a kernel it would print escape codes

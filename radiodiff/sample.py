@@ -10,10 +10,17 @@ from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
-from .maps import STD_DIR, list_map_names, write_map, write_std
+from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['resize_to_native', 'load_sampling_model', 'sample_split']
+__all__ = ['resize_to_native', 'sample_split']
+
+# %% ../nbs/09b_sample.ipynb #b57516e3
+from .config import load_config, masks_buildings
+from .data import build_dataset, read_gray
+from .load import load_model
+from .maps import STD_DIR, list_map_names, write_map, write_std
+from .precision import autocast, prepare_for_sampling, resolve_precision
 
 # %% ../nbs/09b_sample.ipynb #38e4f2a2
 def resize_to_native(maps: torch.Tensor,  # (B, 1, h, w) predictions in [0, 1] at the model's size
@@ -26,7 +33,6 @@ def resize_to_native(maps: torch.Tensor,  # (B, 1, h, w) predictions in [0, 1] a
     x = F.interpolate(maps.float(), size=(n, n), mode='bilinear', align_corners=False,
                       antialias=n < maps.shape[-1]).clamp(0, 1)
     if mask_buildings:
-        from radiodiff.data import read_gray
         b = [torch.from_numpy(read_gray(ds.building_dir / f"{nm.split('_')[0]}.png") > 0) for nm in names]
         x = x.masked_fill(torch.stack(b)[:, None].to(x.device), 0.)
     return x
@@ -36,20 +42,18 @@ def _sync(device):
     if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
 
 
-def load_sampling_model(cfg, ckpt=None, use_ema: bool = True, device='cpu'):
-    "The model of `cfg` (`model.kind`: a `LatentDiffusion` or a `RadioUNet`) with the weights of the checkpoint `ckpt` (a results folder or a checkpoint folder), in eval mode."
+def _sampling_model(cfg, ckpt=None, use_ema: bool = True, device='cpu'):
+    "The model of `cfg` with the weights of `ckpt` (else `sampler.ckpt_path`): `radiodiff.load.load_model`."
     ckpt = ckpt or cfg.sampler.ckpt_path
     if not ckpt:
         raise ValueError("ckpt: no LDM checkpoint given; pass ckpt=... or set sampler.ckpt_path to the results folder "
                          "(or a checkpoint folder) of `radiodiff train`")
     if not Path(ckpt).exists(): raise FileNotFoundError(f"ckpt: {ckpt} does not exist")
-    from radiodiff.checkpoint import load_model
-    return load_model(cfg, ckpt, use_ema=use_ema, device=device)   # per model.kind (LDM: the whole model, else the U-Net + first_stage's VAE)
+    return load_model(ckpt, cfg, use_ema=use_ema, device=device)   # per model.kind (LDM: the network + its VAE, or the whole model)
 
 # %% ../nbs/09b_sample.ipynb #f20d6e02
 def _sampling_info(cfg, ckpt, model_given: bool, result: dict, k: int, device, mask: bool, ds) -> dict:
     "What `sampling.json` records about a run of `sample_split`."
-    from radiodiff.precision import resolve_precision
     s = cfg.sampler
     return dict(model=getattr(cfg.model, 'kind', 'ldm'), ckpt=None if model_given else str(ckpt or s.ckpt_path),
                 split=result['split'], steps=result['steps'], num_samples=k, batch_size=result['batch_size'],
@@ -66,9 +70,7 @@ def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[in
                  num_maps: Optional[int] = None, device=None, seed: Optional[int] = None,
                  model=None, progress: bool = False, verbose: bool = True) -> dict:
     "Sample `split` to `{out}/{map}_{tx}.png` (+ `std/` when `sampler.num_samples` > 1, `sampling.json`); resumable."
-    if isinstance(cfg, (str, Path)):
-        from radiodiff.config import load_config
-        cfg = load_config(cfg)
+    if isinstance(cfg, (str, Path)): cfg = load_config(cfg)
     s = cfg.sampler
     split = split or s.split
     steps = int(steps if steps is not None else s.steps)
@@ -83,7 +85,6 @@ def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[in
     if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
     if not isinstance(k, int) or k < 1: raise ValueError(f"sampler.num_samples must be an integer >= 1, got {k!r}")
 
-    from radiodiff.data import build_dataset
     ds = build_dataset(cfg, split)
     n_total = len(ds) if num_maps is None else min(int(num_maps), len(ds))
     out.mkdir(parents=True, exist_ok=True)
@@ -98,8 +99,7 @@ def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[in
         if verbose: print(f"sample_split: all {n_total} maps of {split!r} already in {out}")
         return result
     model_given = model is not None
-    if model is None: model = load_sampling_model(cfg, ckpt, use_ema, device)
-    from radiodiff.precision import autocast, prepare_for_sampling
+    if model is None: model = _sampling_model(cfg, ckpt, use_ema, device)
     if isinstance(model, torch.nn.Module): model = prepare_for_sampling(model, cfg.sampler, device)   # eval, channels_last, compile
     else:
         if hasattr(model, 'to'): model = model.to(device)
@@ -107,12 +107,9 @@ def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[in
 
     batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
     it = batches
-    if progress:
-        from tqdm.auto import tqdm
-        it = tqdm(batches, desc=f'sample {split}', unit='batch')
+    if progress: it = tqdm(batches, desc=f'sample {split}', unit='batch')
     times, counts = [], []
     resize = getattr(ds, 'native_size', cfg.data.image_size) != cfg.data.image_size   # write at the data's own size
-    from radiodiff.config import masks_buildings
     mask = masks_buildings(cfg)   # sampler.mask_buildings, forced on by data.fill_buildings
     extra = {'num_samples': k, 'return_std': True} if k > 1 else {}   # k samples: their mean and std (nbs/07_ldm)
     for idx in it:

@@ -15,8 +15,14 @@ from torch import nn
 __all__ = ['TrainTask', 'swapped', 'VAETask', 'LDMTask', 'RadioUNetTask']
 
 # %% ../nbs/07b_tasks.ipynb #bbe0d531
+from .checkpoint import load_weights
 from .config import Config
-from .checkpoint import load_ldm, load_model_weights
+from .data import build_dataset
+from .ldm import LatentCache, build_ldm
+from .load import vae_path
+from .losses import build_vae_loss
+from .radiounet import build_radiounet
+from .vae import build_vae
 
 # %% ../nbs/07b_tasks.ipynb #9224aba5
 class TrainTask:
@@ -70,15 +76,12 @@ def swapped(obj, name: str, value):
 
 # %% ../nbs/07b_tasks.ipynb #ef5c5e63
 def _vae_loss(cfg):
-    from radiodiff.losses import build_vae_loss
     return build_vae_loss(cfg)
 
 class VAETask(TrainTask):
     "Stage 1: the KL autoencoder and its PatchGAN discriminator."
     name = 'vae'
     def __init__(self, cfg: Config, loss: Optional[nn.Module] = None):
-        from radiodiff.vae import build_vae
-        from radiodiff.data import build_dataset
         self.cfg = cfg
         self.model = build_vae(cfg)
         self.loss = loss if loss is not None else _vae_loss(cfg)
@@ -117,11 +120,11 @@ class LDMTask(TrainTask):
     "Stage 2: the conditional U-Net of a `LatentDiffusion` whose VAE is frozen and loaded from `first_stage.ckpt_path`."
     name = 'ldm'
     def __init__(self, cfg: Config):
-        from radiodiff.data import build_dataset
         self.cfg = cfg
-        self.ldm = load_ldm(cfg)                            # built, the VAE's weights from first_stage.ckpt_path
+        self.ldm = build_ldm(cfg).eval()                    # built, the VAE's weights from first_stage.ckpt_path
+        load_weights(vae_path(cfg), self.ldm.vae)
         self.model = self.ldm.unet
-        if cfg.model.ckpt_path: load_model_weights(cfg.model.ckpt_path, self.model, use_ema=False)
+        if cfg.model.ckpt_path: load_weights(cfg.model.ckpt_path, self.model, use_ema=False)
         self.train_set, self.val_set = build_dataset(cfg, 'train'), build_dataset(cfg, 'val')
         if len(self.val_set) == 0: self.val_set = None
 
@@ -131,7 +134,6 @@ class LDMTask(TrainTask):
 
     def setup(self, accelerator, results):
         if not self.cfg.model.latent_cache: return
-        from radiodiff.ldm import LatentCache
         path = Path(results) / 'latent_cache' / 'train.safetensors'
         with accelerator.main_process_first():              # the main process encodes and writes, the others read
             self.train_set = LatentCache(self.train_set, self.ldm.vae, path=path, device=accelerator.device,
@@ -158,8 +160,6 @@ class RadioUNetTask(TrainTask):
     "The learned baseline RadioUNet (nbs/07c_radiounet): MSE of the U-Net(s) that `radiounet.phase` trains."
     name = 'radiounet'
     def __init__(self, cfg: Config):
-        from radiodiff.radiounet import build_radiounet
-        from radiodiff.data import build_dataset
         self.cfg, self.phase = cfg, cfg.radiounet.phase
         self.model = build_radiounet(cfg)
         if self.phase == 'second':
@@ -169,8 +169,8 @@ class RadioUNetTask(TrainTask):
             if not Path(cfg.radiounet.first_ckpt).exists():
                 raise FileNotFoundError(f"radiounet.first_ckpt: {cfg.radiounet.first_ckpt} does not exist; set it to the "
                                         f"results folder of the phase-1 run (radiounet.phase=first)")
-            load_model_weights(cfg.radiounet.first_ckpt, self.model, use_ema=True)   # phase 1's EMA weights
-        if cfg.model.ckpt_path: load_model_weights(cfg.model.ckpt_path, self.model, use_ema=False)
+            load_weights(cfg.radiounet.first_ckpt, self.model, use_ema=True)   # phase 1's EMA weights
+        if cfg.model.ckpt_path: load_weights(cfg.model.ckpt_path, self.model, use_ema=False)
         self.model.first.requires_grad_(self.phase != 'second')
         self.model.second.requires_grad_(self.phase != 'first')
         self.train_set, self.val_set = build_dataset(cfg, 'train'), build_dataset(cfg, 'val')
