@@ -103,11 +103,12 @@ def main(argv=None):
         counts = {'exported': n, **{k: sum(p[2] == k for p in problems) for k in ('oversized', 'untested')}}
         rows.append((name, counts))
         for k in totals: totals[k] += counts[k]
-    print(f'\n{"notebook":32s} exported oversized untested')
+    w = max([len(str(name)) for name, _ in rows] + [24])
+    print(f'\n{"notebook":{w}s} exported oversized untested')
     for name, c in rows:
         if c['oversized'] or c['untested']:
-            print(f'{str(name):32s} {c["exported"]:8d} {c["oversized"]:9d} {c["untested"]:8d}')
-    print(f'{"total (" + str(len(rows)) + " notebooks)":32s} {totals["exported"]:8d} {totals["oversized"]:9d} {totals["untested"]:8d}')
+            print(f'{str(name):{w}s} {c["exported"]:8d} {c["oversized"]:9d} {c["untested"]:8d}')
+    print(f'{"total (" + str(len(rows)) + " notebooks)":{w}s} {totals["exported"]:8d} {totals["oversized"]:9d} {totals["untested"]:8d}')
     bad = totals['oversized'] + totals['untested']
     if bad:
         print('Split a long cell (a class cell, then one @patch cell per method, each with its test below), or say why '
