@@ -18,6 +18,10 @@ from .config import Config, load_config, find_config, apply_overrides
 # the FLOP counter and the devices' peaks live with the trainer (which logs MFU); the bench uses the same ones
 from .precision import device_peak_flops, count_flops
 from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw, place_step
+from .evaluate import compute_metrics
+from .ldm import build_ldm
+from .vae import build_vae
+from torch.nn.attention import SDPBackend, sdpa_kernel
 
 # %% ../nbs/14_bench.ipynb #80d49d3a
 def _sync(device):
@@ -109,7 +113,6 @@ def _bf16(device, on: bool):
 
 def _attention(math: bool):
     "SDPA restricted to its MATH backend (the written-out softmax attention) when `math`, else SDPA's own choice."
-    from torch.nn.attention import SDPBackend, sdpa_kernel
     return sdpa_kernel([SDPBackend.MATH]) if math else contextlib.nullcontext()
 
 # %% ../nbs/14_bench.ipynb #a7f9cdaa
@@ -275,7 +278,6 @@ def run_bench(cfg,                                  # a Config, a YAML path or a
 
 # %% ../nbs/14_bench.ipynb #2f6b06e9
 def _run(cfg, device, plan, bf16, channels_last, compile_, peak_flops, seed):
-    from radiodiff.ldm import build_ldm
     S, sections = cfg.data.image_size, plan['sections']
     steps = int(plan.get('steps') or cfg.sampler.steps)
     B = int(plan['batch'] or cfg.data.batch_size)
@@ -330,7 +332,6 @@ def _run(cfg, device, plan, bf16, channels_last, compile_, peak_flops, seed):
 
 def _vae_train(cfg, image, device, bf16, channels_last, T, seed):
     "VAE training steps/s, plain (fp32) against fast, on a VAE of its own (freed on return)."
-    from radiodiff.vae import build_vae
     with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
         torch.manual_seed(seed)
         vp = build_vae(cfg).to(device).train()
@@ -381,7 +382,6 @@ def _speedups(r, cond, default, device, T, steps, SB, which) -> dict:
                                    'speedup': SB * sec['plain'] / sec['fast'],
                                    'baseline': f'fp32 sampling one map at a time (batch 1 vs batch {SB})'}
     if 'batched_eval' in which:
-        from radiodiff.evaluate import compute_metrics
         g = torch.Generator().manual_seed(1)
         S = cond.shape[-1]
         p, t = torch.rand(SB, 1, S, S, generator=g), torch.rand(SB, 1, S, S, generator=g)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_cli.ipynb #26bb0d88
 from __future__ import annotations
-import argparse, sys, traceback
+import argparse, json, resource, sys, time, traceback
 from pathlib import Path
 from typing import Optional
 
@@ -12,6 +12,20 @@ from typing import Optional
 __all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample', 'cmd_evaluate',
            'cmd_compare', 'cmd_demo', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'write_demo_report',
            'run_demo', 'build_parser', 'main']
+
+# %% ../nbs/11_cli.ipynb #9986d68f
+from . import __version__
+from .bench import run_bench
+from .checkpoint import NotEnoughSpace, latest_checkpoint
+from .compare import compare_predictions, compare_table
+from .config import ConfigError, find_config, load_config
+from .evaluate import evaluate_dirs
+from .load import saved_config
+from .official import import_official, read_config
+from .realmaps import evaluate_real, layout_real, read_bare_maps
+from .sample import sample_split
+from .synth import write_synthetic
+from .trainer import train
 
 # %% ../nbs/11_cli.ipynb #5baa007c
 class UserError(Exception):
@@ -21,12 +35,8 @@ EXIT_USAGE = 2
 EXIT_FAILED = 1
 
 def _user_errors():
-    from radiodiff.config import ConfigError
-    errs = (UserError, ConfigError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError,
-            PermissionError, ValueError, KeyError)
-    try: from radiodiff.checkpoint import NotEnoughSpace
-    except ImportError: return errs
-    return errs + (NotEnoughSpace,)
+    return (UserError, ConfigError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError,
+            PermissionError, ValueError, KeyError, NotEnoughSpace)
 
 def _one_line(e: BaseException) -> str:
     "The exception as one line (a KeyError's message is its key)."
@@ -48,18 +58,12 @@ def _validate_args(args):
 
 def _load_cfg(args):
     "The config of `--cfg` (our layout or the official one) with `--set` overrides."
-    from radiodiff.config import find_config
-    from radiodiff.official import read_config
     if not getattr(args, 'cfg', None): raise UserError('--cfg is required (e.g. --cfg configs/tiny_ldm.yaml)')
     return read_config(find_config(args.cfg), args.set or ())
-
-def _not_yet(name):
-    raise UserError(f"'radiodiff {name}' is not yet available in this version")
 
 # %% ../nbs/11_cli.ipynb #a76d36da
 def cmd_synth(args):
     "Write a synthetic RadioMapSeer-format data set."
-    from radiodiff.synth import write_synthetic
     o = Path(args.out)
     if o.exists() and (not o.is_dir() or any(o.iterdir())) and not args.overwrite:
         raise UserError(f"--out {o} already exists and is not an empty folder; pass --overwrite to write into it, "
@@ -71,8 +75,6 @@ def cmd_synth(args):
 def _train(args, stage):
     cfg = _load_cfg(args)
     if stage == 'ldm' and cfg.model.kind == 'radiounet': stage = 'radiounet'   # `train` trains the model the config names
-    try: from radiodiff.trainer import train
-    except ImportError: _not_yet('train-vae' if stage == 'vae' else 'train')
     out = train(cfg, stage=stage, out=args.out, resume=args.resume)
     print(f'results in {out}')
 
@@ -85,23 +87,19 @@ def cmd_train(args):
     _train(args, 'ldm')
 
 def cmd_sample(args):
-    "Sample a split with a trained model."
-    cfg = _load_cfg(args)
-    from radiodiff.sample import sample_split
+    "Sample a split with a trained model (its config: `--cfg`, else the one saved with `--ckpt`)."
+    cfg = _load_cfg(args) if args.cfg or not args.ckpt else read_config(saved_config(args.ckpt), args.set or ())
     sample_split(cfg, ckpt=args.ckpt, split=args.split, steps=args.steps, batch_size=args.batch_size,
                  use_ema=not args.raw, out=args.out, num_maps=args.num_maps)
 
 def cmd_evaluate(args):
     "Metrics of predicted maps against the ground truth."
-    try: from radiodiff.evaluate import evaluate_dirs
-    except ImportError: _not_yet('evaluate')
     db = tuple(args.db_range) if args.db_range else None
     evaluate_dirs(args.pred, args.data, split=args.split, simulation=args.simulation, cars=args.cars,
                   out=args.out, db_range=db)
 
 def cmd_compare(args):
     "One table for several prediction folders on the same maps."
-    from radiodiff.compare import compare_predictions, compare_table
     out = Path(args.out) if args.out else Path(args.dirs[0]).resolve().parent / 'compare'
     res = compare_predictions(args.dirs, args.data, split=args.split, out=out, labels=args.labels,
                               simulation=args.simulation, cars=args.cars)
@@ -114,15 +112,12 @@ def cmd_demo(args):
 
 def cmd_layout_real(args):
     "Lay a folder of bare gain maps (buildings = 0, Tx = brightest pixel) out as a RadioMapSeer data set."
-    from radiodiff.realmaps import layout_real
     out = layout_real(args.src, args.out, overwrite=args.overwrite)
     n = sum(1 for _ in (out / 'gain' / 'DPM').glob('*.png'))
     print(f'wrote {n} real maps (one Tx each) to {out} in the RadioMapSeer layout; list in {out / "sources.csv"}')
 
 def cmd_bench(args):
     "Benchmark training and sampling."
-    try: from radiodiff.bench import run_bench
-    except ImportError: _not_yet('bench')
     run_bench(_load_cfg(args), device=args.device, json_out=args.json, repeats=args.repeats, threads=args.threads,
               batch=args.batch, sections=args.sections, speedups=args.speedups, channels_last=args.channels_last,
               compile=args.compile,   # None: sized for the device by bench.bench_plan
@@ -130,8 +125,6 @@ def cmd_bench(args):
 
 def cmd_import_official(args):
     "Convert an official RadioDiff checkpoint."
-    try: from radiodiff.official import import_official
-    except ImportError: _not_yet('import-official')
     import_official(args.ckpt, args.out, cfg=args.cfg)
 
 # %% ../nbs/11_cli.ipynb #65d33e78
@@ -152,7 +145,6 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
                       num_samples: int = 1,          # samples per map of the diffusion model (for the uncertainty section)
                      ) -> Path:
     "Write `metrics.json` and `report.md` (the comparison table or the metrics against the baselines, figures) into `out`."
-    import json
     out = Path(out)
     model, base = summary['model'], summary.get('baseline')
     metrics = {'model': model, 'baseline': base, 'baselines': summary.get('baselines', {})}
@@ -168,7 +160,6 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
              'predictions are set to 0, as in the data (`sampler.mask_buildings`), the same courtesy the baselines get.', '']
     if notes: lines += [*notes, '']
     if comparison:
-        from radiodiff.compare import compare_table
         lines += ['## Every predictor on the held-out test maps, one protocol', '',
                   'The same maps and the same metric code (`radiodiff compare`) for the trained models and the trivial '
                   'baselines; time per map as each model was sampled here (median, warm-up batch excluded).', '',
@@ -206,7 +197,6 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
 
 def _radiounet_config(common: list, steps: Optional[int]):
     "The shipped tiny RadioUNet config with the demo's overrides (and `steps` training steps when given)."
-    from radiodiff.config import load_config, find_config
     return load_config(find_config('tiny_radiounet'), common + ([f'trainer.train_num_steps={steps}'] if steps else []))
 
 def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
@@ -215,14 +205,6 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
              radiounet_steps: Optional[int] = None,   # training steps of the tiny RadioUNet (None: its config's)
             ) -> Path:
     "Synthesize -> train VAE, LDM and RadioUNet -> sample the test split -> evaluate, compare -> `report.md` in `out`."
-    import time, resource
-    from radiodiff.config import load_config, find_config
-    from radiodiff.synth import write_synthetic
-    from radiodiff.trainer import train
-    from radiodiff.checkpoint import latest_checkpoint
-    from radiodiff.sample import sample_split
-    from radiodiff.evaluate import evaluate_dirs
-    from radiodiff.compare import compare_predictions
     out, timings = Path(out), {}
     data = out / 'data'
     resume = lambda d: 'latest' if latest_checkpoint(d) else None   # a re-run continues where it stopped
@@ -230,7 +212,6 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     vae_cfg = load_config(find_config('tiny_vae'), common + [f'trainer.train_num_steps={vae_steps}'])  # bad --set: fail now
     unet_cfg = _radiounet_config(common, radiounet_steps)                                             # here too
     if real is not None:                                     # a bad --real fails now too, before any training
-        from radiodiff.realmaps import read_bare_maps, layout_real, evaluate_real
         read_bare_maps(real)
     t0 = time.time()
     if (data / 'png').exists(): print(f'demo: reusing the synthetic data in {data}')
@@ -287,7 +268,6 @@ def _common(p, cfg=True):
 
 def build_parser() -> argparse.ArgumentParser:
     "The `radiodiff` argument parser with one subparser per command."
-    from radiodiff import __version__
     ap = argparse.ArgumentParser(prog='radiodiff', description='RadioDiff radio map construction: data, training, sampling, evaluation.')
     ap.add_argument('--version', action='version', version=f'radiodiff {__version__}')
     sub = ap.add_subparsers(dest='command', metavar='COMMAND')
@@ -308,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
 
     p = sub.add_parser('sample', help='sample a split with a trained model (+ std maps when sampler.num_samples > 1)'); _common(p)
-    p.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path)')
+    p.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path); without --cfg its saved config is used')
     p.add_argument('--split', default=None, choices=['train', 'val', 'test']); p.add_argument('--steps', type=int)
     p.add_argument('--batch-size', type=int); p.add_argument('--num-maps', type=int)
     p.add_argument('--raw', action='store_true', help='raw weights instead of EMA'); p.add_argument('--out', help='output folder')

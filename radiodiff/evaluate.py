@@ -11,6 +11,7 @@ from typing import Optional, Sequence, Union
 import numpy as np
 import torch
 import torch.nn.functional as F
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['METRIC_KEYS', 'BASELINES', 'COVERAGE_Z', 'METRIC_HEADS', 'METRIC_FORMATS', 'nmse', 'mse', 'rmse', 'psnr',
@@ -243,7 +244,7 @@ def coverage_counts(pred, target, std, mask=None, z=None) -> tuple:
 
 def plot_reliability(z, observed, path=None, dpi: int = 72):
     "Observed against Gaussian coverage of the intervals p +- z std: a calibrated model lies on the diagonal."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
     expected = gaussian_coverage(z)
     fig, ax = plt.subplots(figsize=(3.4, 3.2))
     ax.plot([0, 1], [0, 1], color='gray', lw=1, ls='--', label='calibrated')
@@ -288,7 +289,7 @@ def summary_table(summary: dict) -> str:
 
 def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = 72):
     "Rows of (label, name, pred, gt) maps: condition (buildings, Tx as a red star), ground truth, prediction, |error|."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
     fig, axs = plt.subplots(len(items), 4, figsize=(8, 2.1 * len(items)), squeeze=False)
     for row, (label, name, p, g) in zip(axs, items):
         buildings, tx = read_condition(data_root, name)
@@ -306,7 +307,7 @@ def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = 72):
 
 def plot_error_hist(counts: np.ndarray, edges: np.ndarray = _HIST_EDGES, path=None, dpi: int = 72):
     "Histogram of pixel errors p - g (counts over `edges`), log scale."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
     fig, ax = plt.subplots(figsize=(4.5, 3))
     ax.stairs(np.maximum(counts, 0.5), edges, fill=True)
     nz = np.nonzero(counts)[0]
@@ -358,7 +359,6 @@ def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation
     hist = np.zeros(len(_HIST_EDGES) - 1, dtype=np.int64)
     it = range(0, len(names), batch_size)
     if progress:
-        from tqdm.auto import tqdm
         it = tqdm(it, desc='evaluate', unit='batch')
     for i in it:
         chunk, P, G = names[i:i + batch_size], [], []

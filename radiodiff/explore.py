@@ -13,7 +13,7 @@ import torch
 # %% auto #0
 __all__ = ['SHOWN_METRICS', 'condition_for', 'synthetic_truth', 'predict_and_score', 'plot_explore', 'Explorer']
 
-# %% ../nbs/12_explore.ipynb #9fb0aa21
+# %% ../nbs/12_explore.ipynb #559af472
 from .config import Config, find_config, load_config, masks_buildings
 from .data import RadioMapSeer, _condition, _resize, read_gray
 from .evaluate import compute_metrics

@@ -125,7 +125,7 @@ class LatentDiffusion(nn.Module):
 
 # %% ../nbs/07_ldm.ipynb #490e064a
 def build_ldm(cfg) -> LatentDiffusion:
-    "The latent diffusion model of `cfg`, freshly initialised (weights: `radiodiff.checkpoint.load_ldm`)."
+    "The latent diffusion model of `cfg`, freshly initialised (weights: `radiodiff.load.load_model`)."
     from radiodiff.vae import build_vae      # imported here: the model modules sit beside this one
     from radiodiff.unet import build_unet
     return LatentDiffusion(build_vae(cfg), build_unet(cfg), ConstantDriftSDE.from_config(cfg),

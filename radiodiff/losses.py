@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .vae import DiagonalGaussian
+from importlib.resources import files
 
 # %% auto #0
 __all__ = ['VGG16_FILE', 'NLayerDiscriminator', 'hinge_d_loss', 'LPIPS', 'build_lpips', 'VAELoss', 'build_vae_loss']
@@ -66,7 +67,7 @@ class LPIPS(nn.Module):
     "LPIPS-VGG16 distance `(x, y) -> (B, 1, 1, 1)` for 3-channel images in [-1, 1]; frozen and always in eval mode."
     def __init__(self):
         super().__init__()
-        from torchvision.models import vgg16
+        from torchvision.models import vgg16   # lazy: torchvision only for LPIPS
         features = vgg16(weights=None).features       # random: `build_lpips` loads the weights
         self.register_buffer('shift', torch.tensor([-0.030, -0.088, -0.188]).view(1, 3, 1, 1), persistent=False)
         self.register_buffer('scale', torch.tensor([0.458, 0.448, 0.450]).view(1, 3, 1, 1), persistent=False)
@@ -93,7 +94,6 @@ class LPIPS(nn.Module):
 def _linear_weights() -> dict:
     "LPIPS's learned linear layers for VGG16, the 7 KB file shipped in the torchmetrics package (`lpips_models/vgg.pth`)."
     try:
-        from importlib.resources import files
         path = files('torchmetrics.functional.image') / 'lpips_models' / 'vgg.pth'
     except ImportError as e:   # torchmetrics absent
         raise ImportError("LPIPS takes its linear layers from torchmetrics (`pip install torchmetrics`); "

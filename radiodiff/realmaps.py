@@ -12,6 +12,10 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 from .synth import CityRays
+from .config import apply_overrides
+from .evaluate import TrivialBaseline, baseline_predictions, evaluate_dirs, fit_baseline, nmse
+from .maps import gain_dir, list_map_names, read_map
+from .sample import sample_split
 
 # %% auto #0
 __all__ = ['DISTANCE_BINS', 'tx_from_gain', 'read_bare_maps', 'layout_real', 'line_of_sight', 'gray_profile', 'building_sizes',
@@ -111,8 +115,6 @@ def building_sizes(buildings: Sequence[np.ndarray]) -> list:
 # %% ../nbs/09a_realmaps.ipynb #817f904f
 def _nmse_of(predict, data_root, names) -> float:
     "Mean per-map NMSE of `predict(name) -> (H, W)` against the ground truths `names` of `data_root`."
-    from radiodiff.evaluate import nmse
-    from radiodiff.maps import gain_dir, read_map
     gdir = gain_dir(data_root)
     vals = [nmse(torch.from_numpy(predict(n))[None, None], torch.from_numpy(read_map(gdir / f'{n}.png'))[None, None])
             for n in names]
@@ -123,8 +125,6 @@ def free_space_transfer(real_root,        # real maps in the RadioMapSeer layout
                         max_fit: int = 2000,  # at most this many maps to fit each law on
                         ) -> dict:
     "NMSE on the real maps of the free-space law fitted on synthetic maps and on the real maps, and their ratio."
-    from radiodiff.evaluate import fit_baseline, TrivialBaseline
-    from radiodiff.maps import list_map_names, gain_dir
     real_names = list_map_names(gain_dir(real_root))
     on_synth = fit_baseline(synth_root, 'free_space', list_map_names(gain_dir(synth_root)), max_fit=max_fit)
     on_real = fit_baseline(real_root, 'free_space', real_names, max_fit=max_fit)
@@ -143,10 +143,6 @@ def evaluate_real(cfg,                    # the model's config (its data section
                   seed: int = 0,
                   ) -> dict:
     "Sample every real map (all splits) with the model and score it against the free-space law fitted on the real maps."
-    from radiodiff.config import apply_overrides
-    from radiodiff.evaluate import evaluate_dirs, baseline_predictions
-    from radiodiff.maps import list_map_names, gain_dir
-    from radiodiff.sample import sample_split
     out, real_root = Path(out), Path(real_root)
     cfg = apply_overrides(cfg, [f'data.root={real_root}'])
     for split in ('train', 'val', 'test'):          # every real map: the model never saw any of them

@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['resize_to_native', 'sample_split']
 
-# %% ../nbs/09b_sample.ipynb #b57516e3
+# %% ../nbs/09b_sample.ipynb #a70248f7
 from .config import load_config, masks_buildings
 from .data import build_dataset, read_gray
 from .load import load_model

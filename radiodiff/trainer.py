@@ -15,6 +15,7 @@ from torch.utils.data import DataLoader, DistributedSampler
 from torch.utils.data._utils.collate import default_collate
 from torch.utils.flop_counter import FlopCounterMode
 from timm.utils import ModelEmaV3
+from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['lr_at', 'EMA', 'run_seeds', 'training_device', 'training_precision', 'NonFiniteLoss', 'stop_signals', 'fit', 'train']
@@ -82,7 +83,7 @@ def _to_device(batch, device):
 
 def _grid(images: dict, path: Path):
     "Rows of condition | ground truth | prediction; returns the (3, H, W) grid in [0, 1]."
-    from torchvision.utils import make_grid, save_image
+    from torchvision.utils import make_grid, save_image   # lazy: torchvision only for preview grids
     cols = [images[k].detach().float().cpu().clamp(0, 1) for k in ('cond', 'target', 'prediction') if k in images]
     cols = [c.expand(-1, 3, -1, -1) if c.shape[1] == 1 else c[:, :3] for c in cols]
     tiles = torch.stack(cols, 1).flatten(0, 1)  # (B * ncols, 3, H, W), row by row
@@ -95,8 +96,8 @@ def _grid(images: dict, path: Path):
 def training_device() -> torch.device:
     """The device type accelerate will train on, without setting accelerate up: the existing state's device if there is
     one (a launcher, an earlier run), else CUDA when it is available and `ACCELERATE_USE_CPU` is not set, else the CPU."""
-    from accelerate import PartialState
-    from accelerate.utils import parse_flag_from_env
+    from accelerate import PartialState   # lazy: accelerate starts only when training
+    from accelerate.utils import parse_flag_from_env   # lazy: accelerate starts only when training
     if PartialState._shared_state: return PartialState().device      # already set up: ask it (creates nothing)
     if parse_flag_from_env('ACCELERATE_USE_CPU') or not torch.cuda.is_available(): return torch.device('cpu')
     return torch.device('cuda')
@@ -106,9 +107,9 @@ def training_precision(tc) -> str:
     return resolve_precision(tc.mixed_precision, training_device())
 
 def _make_accelerator(tc, results: Path):
-    from accelerate import Accelerator
-    from accelerate.state import AcceleratorState
-    from accelerate.utils import DistributedDataParallelKwargs, GradientAccumulationPlugin
+    from accelerate import Accelerator   # lazy: accelerate starts only when training
+    from accelerate.state import AcceleratorState   # lazy: accelerate starts only when training
+    from accelerate.utils import DistributedDataParallelKwargs, GradientAccumulationPlugin   # lazy: accelerate starts only when training
     # A notebook or test may train several times in one process with other precisions: accelerate keeps its state
     # in a process-wide singleton and refuses a new mixed precision, so start from a clean one (the process
     # group, held by PartialState, is kept).
@@ -263,7 +264,6 @@ def _setup(run: _Run, make_task, preview_count: int, progress: bool):
             f"x accumulate {tc.gradient_accumulate_every} precision={acc.mixed_precision} (trainer.mixed_precision="
             f"{tc.mixed_precision}) channels_last={tc.channels_last} compile={tc.compile} adamw={_adamw_kind(run.opts)} device={device}")
     if progress and run.main:
-        from tqdm.auto import tqdm
         run.bar = tqdm(total=tc.train_num_steps, initial=run.step, desc=f'train {task.name}', dynamic_ncols=True)
     run.last_saved, run.saved = (run.step if run.ck is not None else -1), run.ck
     run.t0, run.samples = time.perf_counter(), 0
