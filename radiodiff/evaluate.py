@@ -163,7 +163,7 @@ class TrivialBaseline:
         extra = f"a={self.coef[0]:.4f}, b={self.coef[1]:.4f}" if self.kind == 'free_space' else f"shape={self.mean.shape}"
         return f"TrivialBaseline({self.kind!r}, {extra}, fitted on {self.fitted_on} maps)"
 
-
+# %% ../nbs/09_evaluate.ipynb #d5fd5922
 def fit_baseline(data_root, kind: str, train_names: Sequence[str], simulation: str = 'DPM', cars: bool = False,
                  max_fit: int = 2000, seed: int = 0) -> TrivialBaseline:
     "Fit a trivial baseline (`'mean_map'` or `'free_space'`) on the ground truths `train_names`."
@@ -196,7 +196,7 @@ def fit_baseline(data_root, kind: str, train_names: Sequence[str], simulation: s
     (a, b), *_ = np.linalg.lstsq(np.stack([np.ones_like(x), x], 1).astype(np.float64), y.astype(np.float64), rcond=None)
     return TrivialBaseline(kind, data_root, coef=(float(a), float(b)), shape=shape, fitted_on=len(train_names))
 
-
+# %% ../nbs/09_evaluate.ipynb #14a1dc07
 def _train_names(data_root, simulation, cars, scheme, eval_names, split: Optional[str] = 'test'):
     "Train-split names (every map on disk when `split` is None or `radiodiff.data` is absent), minus the evaluated maps."
     names = split_names(data_root, 'train', simulation, cars, scheme) if split is not None else None
@@ -266,7 +266,7 @@ def _mean_dict(per_image: dict) -> dict:
 
 def _stack(maps, device): return torch.from_numpy(np.stack(maps))[:, None].to(device)
 
-
+# %% ../nbs/09_evaluate.ipynb #2161f024
 METRIC_HEADS = dict(nmse='NMSE', rmse='RMSE', ssim='SSIM', psnr='PSNR (dB)', ssim_dr1='SSIM (r=1)',
                     psnr_dr1='PSNR (r=1, dB)', rmse_db='RMSE (dB)')   # table headings and number formats
 METRIC_FORMATS = dict(nmse='{:.4f}', rmse='{:.4f}', ssim='{:.4f}', ssim_dr1='{:.4f}', psnr='{:.2f}', psnr_dr1='{:.2f}',
@@ -286,7 +286,7 @@ def summary_table(summary: dict) -> str:
                     f"{100 * c['within_2std']:.1f} % within 2 std (Gaussian: {100 * c['gaussian_2std']:.1f} %)."]
     return '\n'.join(lines) + '\n'
 
-
+# %% ../nbs/09_evaluate.ipynb #7a67ed58
 def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = 72):
     "Rows of (label, name, pred, gt) maps: condition (buildings, Tx as a red star), ground truth, prediction, |error|."
     import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
@@ -318,13 +318,9 @@ def plot_error_hist(counts: np.ndarray, edges: np.ndarray = _HIST_EDGES, path=No
     if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
     return fig
 
-# %% ../nbs/09_evaluate.ipynb #d2841150
-def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation: str = 'DPM', cars: bool = False,
-                  out=None, db_range=None, batch_size: int = 16, device='cpu', allow_missing: bool = False,
-                  baselines: Sequence[str] = BASELINES, scheme: str = 'radiodiff', border: str = 'valid',
-                  max_fit: int = 2000, seed: int = 0, progress: bool = False) -> dict:
-    "Metrics of the predicted `{map}_{tx}.png` in `pred_dir` against the ground truths of `split` (+ calibration of `std/`); files in `out`."
-    pred_dir = Path(pred_dir)
+# %% ../nbs/09_evaluate.ipynb #f29959d6
+def _match_names(pred_dir: Path, data_root, split, simulation, cars, scheme, allow_missing) -> tuple:
+    "Match names: the ground truths of `split` (None: of the predictions) that have a prediction; (names, gdir, selected_by, missing)."
     if not pred_dir.is_dir(): raise FileNotFoundError(f"pred_dir not found: {pred_dir}")
     gdir = gain_dir(data_root, simulation, cars)
     preds = set(list_map_names(pred_dir))
@@ -343,72 +339,124 @@ def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation
                                 "pass allow_missing=True to evaluate only the maps that are there")
     names = [n for n in names if n in preds]
     if not names: raise FileNotFoundError(f"none of the ground-truth maps of split {split!r} has a prediction in {pred_dir}")
+    return names, gdir, selected_by, missing
+
+
+def _std_maps(pred_dir: Path, names) -> tuple:
+    "The std folder `{pred_dir}/std` and whether it holds std maps (then every prediction in `names` needs one)."
     sdir = pred_dir / STD_DIR                                   # per-pixel std maps: calibration
     has_std = sdir.is_dir() and any(sdir.glob('*.png'))
     no_std = [n for n in names if has_std and not (sdir / f'{n}.png').is_file()]
     if no_std: raise FileNotFoundError(f"{len(no_std)} predictions have no std map in {sdir}, e.g. {no_std[:5]}")
-    cover, n_px, std_sum = np.zeros(len(COVERAGE_Z), np.int64), 0, 0.0
+    return sdir, has_std
 
+# %% ../nbs/09_evaluate.ipynb #338c5f07
+def _fit_baselines(data_root, names, split, baselines, simulation, cars, scheme, max_fit, seed) -> tuple:
+    "Baselines: each kind of `baselines` fitted on the train maps not among `names`; (fitted, notes)."
     fitted, notes = {}, []
     if baselines:
         train = _train_names(data_root, simulation, cars, scheme, names, split)
         if train: fitted = {k: fit_baseline(data_root, k, train, simulation, cars, max_fit, seed) for k in baselines}
         else: notes.append('no training maps found: baselines skipped')
+    return fitted, notes
 
+# %% ../nbs/09_evaluate.ipynb #325a7fcd
+def _read_pairs(chunk, pred_dir: Path, gdir: Path) -> tuple:
+    "The predictions and ground truths of the names `chunk`: two lists of (H, W) maps; a size mismatch names the file."
+    P, G = [], []
+    for n in chunk:
+        p, g = read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')
+        if p.shape != g.shape:
+            raise ValueError(f"prediction {pred_dir / (n + '.png')} is {p.shape[1]}x{p.shape[0]} but its ground truth "
+                             f"{gdir / (n + '.png')} is {g.shape[1]}x{g.shape[0]}")
+        P.append(p); G.append(g)
+    return P, G
+
+
+def _metrics_per_chunk(names, pred_dir, gdir, data_root, fitted, sdir, batch_size, device, db_range, border, progress) -> tuple:
+    "Metrics per chunk of `batch_size` maps, model and `fitted` baselines: (who -> key -> (N,) tensor, totals: error histogram, calibration counts when `sdir`)."
     per = {'model': {}, **{k: {} for k in fitted}}
-    hist = np.zeros(len(_HIST_EDGES) - 1, dtype=np.int64)
+    acc = dict(hist=np.zeros(len(_HIST_EDGES) - 1, dtype=np.int64), cover=np.zeros(len(COVERAGE_Z), np.int64), pixels=0, std_sum=0.0)
     it = range(0, len(names), batch_size)
     if progress:
         it = tqdm(it, desc='evaluate', unit='batch')
     for i in it:
-        chunk, P, G = names[i:i + batch_size], [], []
-        for n in chunk:
-            p, g = read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')
-            if p.shape != g.shape:
-                raise ValueError(f"prediction {pred_dir / (n + '.png')} is {p.shape[1]}x{p.shape[0]} but its ground truth "
-                                 f"{gdir / (n + '.png')} is {g.shape[1]}x{g.shape[0]}")
-            P.append(p); G.append(g)
+        chunk = names[i:i + batch_size]
+        P, G = _read_pairs(chunk, pred_dir, gdir)
         Pt, Gt = _stack(P, device), _stack(G, device)
         results = {'model': compute_metrics(Pt, Gt, db_range, border)}
-        hist += np.histogram((Pt - Gt).cpu().numpy(), bins=_HIST_EDGES)[0]
-        for n, p, g in zip(chunk, P, G) if has_std else ():
+        acc['hist'] += np.histogram((Pt - Gt).cpu().numpy(), bins=_HIST_EDGES)[0]
+        for n, p, g in zip(chunk, P, G) if sdir is not None else ():
             b, std = read_condition(data_root, n)[0], read_std(sdir / f'{n}.png')
             c, k = coverage_counts(p, g, std, None if b is None else ~b)
-            cover, n_px, std_sum = cover + c, n_px + k, std_sum + float(std[~b].sum() if b is not None else std.sum())
+            acc['cover'], acc['pixels'] = acc['cover'] + c, acc['pixels'] + k
+            acc['std_sum'] = acc['std_sum'] + float(std[~b].sum() if b is not None else std.sum())
         for k, base in fitted.items():
             results[k] = compute_metrics(_stack([base.predict(n, g.shape) for n, g in zip(chunk, G)], device), Gt, db_range, border)
         for who, m in results.items():
             for key, v in m.items(): per[who].setdefault(key, []).append(v.cpu())
-    per = {who: {k: torch.cat(v) for k, v in m.items()} for who, m in per.items()}
+    return {who: {k: torch.cat(v) for k, v in m.items()} for who, m in per.items()}, acc
 
-    order = torch.argsort(per['model']['nmse'])
-    picks = {'best': names[order[0]], 'median': names[order[len(order) // 2]], 'worst': names[order[-1]]}
+# %% ../nbs/09_evaluate.ipynb #d6686cfe
+def _examples(names, nmse: torch.Tensor) -> dict:
+    "The best, median and worst map by NMSE: {'best': name, 'median': name, 'worst': name}."
+    order = torch.argsort(nmse)
+    return {'best': names[order[0]], 'median': names[order[len(order) // 2]], 'worst': names[order[-1]]}
+
+
+def _calibration(cover: np.ndarray, n_px: int, std_sum: float) -> dict:
+    "Calibration: the coverage counts over `COVERAGE_Z` as fractions of the `n_px` pixels, beside the Gaussian ones."
+    obs = cover / max(n_px, 1)
+    return dict(pixels=n_px, pixels_used='outside buildings', mean_std=std_sum / max(n_px, 1),
+                within_1std=float(obs[10]), within_2std=float(obs[20]),
+                gaussian_1std=float(gaussian_coverage(1)[0]), gaussian_2std=float(gaussian_coverage(2)[0]),
+                z=COVERAGE_Z.tolist(), observed=obs.tolist())
+
+
+def _summarise(per: dict, fitted: dict, acc: Optional[dict]) -> dict:
+    "Per-image means of the model and of every baseline (`baseline`: the best by NMSE); the calibration when `acc` (std maps)."
     summary = {'model': _mean_dict(per['model'])}
     base_means = {k: _mean_dict(per[k]) for k in fitted}
     if base_means:
         best = min(base_means, key=lambda k: base_means[k]['nmse'])
         summary['baseline'] = {**base_means[best], 'name': best}
         summary['baselines'] = base_means
-    if has_std:
-        obs = cover / max(n_px, 1)
-        summary['calibration'] = dict(pixels=n_px, pixels_used='outside buildings', mean_std=std_sum / max(n_px, 1),
-                                      within_1std=float(obs[10]), within_2std=float(obs[20]),
-                                      gaussian_1std=float(gaussian_coverage(1)[0]), gaussian_2std=float(gaussian_coverage(2)[0]),
-                                      z=COVERAGE_Z.tolist(), observed=obs.tolist())
+    if acc is not None: summary['calibration'] = _calibration(acc['cover'], acc['pixels'], acc['std_sum'])
+    return summary
+
+# %% ../nbs/09_evaluate.ipynb #08fd73bb
+def _write_report(out, summary: dict, per: dict, names, picks: dict, pred_dir: Path, gdir: Path, data_root,
+                  hist: np.ndarray, has_std: bool):
+    "Report: `metrics.csv`, `summary.json`, `summary.md`, `examples.png`, `error_hist.png` (+ `reliability.png`) in `out`."
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    keys = list(per['model'])
+    with open(out / 'metrics.csv', 'w', newline='') as f:
+        w = csv.writer(f); w.writerow(['name'] + keys)
+        for j, n in enumerate(names): w.writerow([n] + [f"{float(per['model'][k][j]):.6g}" for k in keys])
+    (out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
+    (out / 'summary.md').write_text(summary_table(summary))
+    items = [(lab, n, read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')) for lab, n in picks.items()]
+    plot_examples(items, data_root, out / 'examples.png')
+    plot_error_hist(hist, _HIST_EDGES, out / 'error_hist.png')
+    if has_std: plot_reliability(COVERAGE_Z, summary['calibration']['observed'], out / 'reliability.png')
+
+# %% ../nbs/09_evaluate.ipynb #d2841150
+def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation: str = 'DPM', cars: bool = False,
+                  out=None, db_range=None, batch_size: int = 16, device='cpu', allow_missing: bool = False,
+                  baselines: Sequence[str] = BASELINES, scheme: str = 'radiodiff', border: str = 'valid',
+                  max_fit: int = 2000, seed: int = 0, progress: bool = False) -> dict:
+    "Metrics of the predicted `{map}_{tx}.png` in `pred_dir` against the ground truths of `split` (+ calibration of `std/`); files in `out`."
+    pred_dir = Path(pred_dir)
+    names, gdir, selected_by, missing = _match_names(pred_dir, data_root, split, simulation, cars, scheme, allow_missing)
+    sdir, has_std = _std_maps(pred_dir, names)
+    fitted, notes = _fit_baselines(data_root, names, split, baselines, simulation, cars, scheme, max_fit, seed)
+    per, acc = _metrics_per_chunk(names, pred_dir, gdir, data_root, fitted, sdir if has_std else None, batch_size, device,
+                                  db_range, border, progress)
+    picks = _examples(names, per['model']['nmse'])
+    summary = _summarise(per, fitted, acc if has_std else None)
     summary['meta'] = dict(pred_dir=str(pred_dir), data_root=str(data_root), split=split, scheme=scheme,
                            simulation=simulation, cars=cars, selected_by=selected_by, missing=len(missing),
                            db_range=list(db_range) if db_range is not None else None, border=border,
                            baseline_fits={k: repr(b) for k, b in fitted.items()}, examples=picks, notes=notes)
-    if out is not None:
-        out = Path(out); out.mkdir(parents=True, exist_ok=True)
-        keys = list(per['model'])
-        with open(out / 'metrics.csv', 'w', newline='') as f:
-            w = csv.writer(f); w.writerow(['name'] + keys)
-            for j, n in enumerate(names): w.writerow([n] + [f"{float(per['model'][k][j]):.6g}" for k in keys])
-        (out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
-        (out / 'summary.md').write_text(summary_table(summary))
-        items = [(lab, n, read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')) for lab, n in picks.items()]
-        plot_examples(items, data_root, out / 'examples.png')
-        plot_error_hist(hist, _HIST_EDGES, out / 'error_hist.png')
-        if has_std: plot_reliability(COVERAGE_Z, summary['calibration']['observed'], out / 'reliability.png')
+    if out is not None: _write_report(out, summary, per, names, picks, pred_dir, gdir, data_root, acc['hist'], has_std)
     return summary
