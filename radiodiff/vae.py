@@ -110,6 +110,7 @@ class Encoder(nn.Module):
         for level in self.levels: h = level(h)
         return self.head_conv(F.silu(self.head_norm(self.mid(h))))
 
+# %% ../nbs/03_vae.ipynb #905257dd
 class Decoder(nn.Module):
     "Map a latent `(B, z_channels, h, w)` to the image `(B, out_ch, h*f, w*f)`; no output activation."
     def __init__(self, out_ch=1, z_channels=3, ch=128, ch_mult=(1, 2, 4), num_res_blocks=2, attn_resolutions=(),
