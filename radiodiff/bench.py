@@ -8,10 +8,11 @@ import contextlib, copy, ctypes, datetime, gc, json, os, platform, re, resource,
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'CPU_TARGETS', 'compare_times', 'peak_memory', 'gemm_peak_flops',
-           'sample_reencoding', 'bench_plan', 'run_bench', 'format_bench', 'compare_targets']
+           'sample_reencoding', 'bench_plan', 'format_bench', 'run_bench', 'compare_targets']
 
 # %% ../nbs/14_bench.ipynb #ba96ccbd
 from .config import Config, load_config, find_config, apply_overrides
@@ -126,7 +127,7 @@ def sample_reencoding(ldm, cond: torch.Tensor, steps: int = 5, generator: Option
     x = ldm.vae.decode(z0 / ldm.scale_factor.to(z0.dtype))
     return ((x + 1) / 2).clamp(0, 1)
 
-# %% ../nbs/14_bench.ipynb #a7d74490
+# %% ../nbs/14_bench.ipynb #02d678c8
 _PLAIN = dict(cache=False, cond_once=False, bf16=False, cl=False, compile=False, math=False, fused=False)   # the official code's way
 
 class _Runner:
@@ -164,32 +165,37 @@ class _Runner:
             with _bf16(self.device, p['bf16']), _attention(p['math']): yield self.model
         finally: self.model.unet = unet
 
-    def train_fn(self, p):
-        b = {k: _cl(v, p['cl']) for k, v in self.batches[p['cache']].items()}
-        opt = self.opt(p['fused'])
-        def step():
-            with self.using(p) as m:
-                m.train()
-                loss, _ = m.loss(b, generator=self._gen())
-            loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
-            return loss.detach()
-        return step
+# %% ../nbs/14_bench.ipynb #fb60be1e
+@patch
+def train_fn(self: _Runner, p):
+    b = {k: _cl(v, p['cl']) for k, v in self.batches[p['cache']].items()}
+    opt = self.opt(p['fused'])
+    def step():
+        with self.using(p) as m:
+            m.train()
+            loss, _ = m.loss(b, generator=self._gen())
+        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        return loss.detach()
+    return step
 
-    def sample_fn(self, p, cond, steps: int):
-        c = _cl(cond, p['cl'])
-        def sample():
-            with self.using(p) as m:
-                m.eval()
-                return m.sample(c, steps, self._gen()) if p['cond_once'] else sample_reencoding(m, c, steps, self._gen())
-        return sample
+@patch
+def sample_fn(self: _Runner, p, cond, steps: int):
+    c = _cl(cond, p['cl'])
+    def sample():
+        with self.using(p) as m:
+            m.eval()
+            return m.sample(c, steps, self._gen()) if p['cond_once'] else sample_reencoding(m, c, steps, self._gen())
+    return sample
 
-    def decode_fn(self, p, z):
-        z = _cl(z, p['cl'])
-        def decode():
-            with self.using(dict(p, compile=False)) as m, torch.no_grad():
-                return (self.compiled('decode', m.vae.decode) if p['compile'] else m.vae.decode)(z)
-        return decode
+@patch
+def decode_fn(self: _Runner, p, z):
+    z = _cl(z, p['cl'])
+    def decode():
+        with self.using(dict(p, compile=False)) as m, torch.no_grad():
+            return (self.compiled('decode', m.vae.decode) if p['compile'] else m.vae.decode)(z)
+    return decode
 
+# %% ../nbs/14_bench.ipynb #99bb8073
 def _vae_step(vae, opt, x, device, bf16: bool, kl_weight: float = 1e-6, seed: int = 0):
     "One VAE optimizer step on L1 reconstruction + KL (the VAE's own cost; LPIPS and GAN excluded)."
     gen = torch.Generator(device=torch.device(device)).manual_seed(seed)
@@ -224,112 +230,7 @@ def _as_config(cfg, overrides=()):
     if not path.exists(): path = find_config(str(cfg))
     return load_config(path, list(overrides)), Path(path).name
 
-# %% ../nbs/14_bench.ipynb #e4ce02d7
-def run_bench(cfg,                                  # a Config, a YAML path or a shipped config name ('tiny_ldm')
-              device=None,                          # 'cpu', 'cuda', ... (None: CUDA when available)
-              json_out=None,                        # write the result as JSON to this path
-              repeats: Optional[int] = None,        # timed calls per variant, the median is reported (None: `bench_plan`)
-              warmup: Optional[int] = None,         # untimed calls per variant first (None: `bench_plan`)
-              steps: Optional[int] = None,          # sampler steps N (None: cfg.sampler.steps)
-              batch: Optional[int] = None,          # training batch (None: `bench_plan`, else cfg.data.batch_size)
-              sample_batch: Optional[int] = None,   # batched-sampling batch (None: `bench_plan`, else cfg.sampler.batch_size, at least 2)
-              bf16: Optional[bool] = None,          # bf16 autocast in the fast path (None: where `fast_bf16(device)`)
-              channels_last: bool = False,          # channels_last in the fast path
-              compile: Optional[bool] = None,       # torch.compile the U-Net (and the decoder for sampling) in the fast path, first calls compile (None: as the config, on when trainer.compile and sampler.compile)
-              sections: Optional[Sequence[str]] = None,  # subset of BENCH_SECTIONS (None: `bench_plan`)
-              speedups: Optional[Sequence[str]] = None,  # subset of SPEEDUPS for the 'speedups' section (None: `bench_plan`)
-              overrides: Sequence[str] = (),        # dotted config overrides, e.g. ['data.image_size=256']
-              threads: Optional[int] = None,        # torch CPU threads during the bench (restored afterwards)
-              peak_flops: Optional[float] = None,   # the fast path's peak FLOP/s for MFU (None: table value, else measured)
-              seed: int = 0,                        # seed of the random weights and inputs
-              label: Optional[str] = None,          # what the result calls the config (None: the file name and the overrides, or 'Config')
-              verbose: bool = True) -> dict:        # print the table
-    "Benchmark the plain and the fast path of a config on a device; returns (and optionally writes) the JSON dict."
-    cfg, name = _as_config(cfg, overrides)
-    device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    plan = dict(bench_plan(device), steps=steps)
-    given = dict(repeats=repeats, warmup=warmup, batch=batch, sample_batch=sample_batch, sections=sections, speedups=speedups)
-    plan.update({k: v for k, v in given.items() if v is not None})
-    if bf16 is None: bf16 = fast_bf16(device)
-    if compile is None: compile = bool(cfg.trainer.compile and cfg.sampler.compile)   # the shipped paper configs: on
-    plan['sections'], plan['speedups'] = tuple(plan['sections']), tuple(plan['speedups'])
-    for s in plan['sections']:
-        if s not in BENCH_SECTIONS: raise ValueError(f"sections: unknown section {s!r}; choose from {BENCH_SECTIONS}")
-    for s in plan['speedups']:
-        if s not in SPEEDUPS: raise ValueError(f"speedups: unknown speed-up {s!r}; choose from {SPEEDUPS}")
-    old_threads = torch.get_num_threads()
-    if threads: torch.set_num_threads(int(threads))
-    t0, load0 = time.perf_counter(), list(os.getloadavg())
-    started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
-    try:
-        res = _run(cfg, device, plan, bool(bf16), channels_last, compile, peak_flops, seed)
-    finally:
-        torch.set_num_threads(old_threads)
-    res['wall_s'] = time.perf_counter() - t0
-    res['process_peak_rss_bytes'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 if device.type == 'cpu' else None
-    res['threads'] = threads or old_threads
-    res['date'], res['load_average'] = started, {'start': load0, 'end': list(os.getloadavg())}
-    res['config'] = label or (name + (f" {' '.join(overrides)}" if overrides else ''))
-    if json_out:
-        Path(json_out).parent.mkdir(parents=True, exist_ok=True)
-        Path(json_out).write_text(json.dumps(res, indent=2) + '\n')
-    if verbose: print(format_bench(res))
-    return res
-
-# %% ../nbs/14_bench.ipynb #2f6b06e9
-def _run(cfg, device, plan, bf16, channels_last, compile_, peak_flops, seed):
-    S, sections = cfg.data.image_size, plan['sections']
-    steps = int(plan.get('steps') or cfg.sampler.steps)
-    B = int(plan['batch'] or cfg.data.batch_size)
-    SB = int(plan['sample_batch'] or max(cfg.sampler.batch_size, 2))
-    T = dict(repeats=plan['repeats'], warmup=plan['warmup'], device=device)
-    cpu_rng = torch.Generator().manual_seed(seed)
-    rand = lambda *shape: (torch.rand(*shape, generator=cpu_rng) * 2 - 1).to(device)
-    with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):   # random init without touching the caller's RNG
-        torch.manual_seed(seed)
-        model = build_ldm(cfg).to(device)
-    image, cond, cond_s = rand(B, 1, S, S), rand(B, 3, S, S), rand(SB, 3, S, S)
-    r = _Runner(model, device, image, cond, seed)
-    plain = _PLAIN
-    fast = dict(_PLAIN, cache=True, cond_once=True, bf16=bf16, cl=channels_last, compile=compile_, fused=cfg.trainer.fused_optimizer)
-    peak_plain = _peak_for(device, torch.float32, None)
-    peak = peak_flops or _peak_for(device, torch.bfloat16 if bf16 else torch.float32, None, device_peak_flops(device))
-    res = {'config': '', 'device': str(device),
-           'device_name': torch.cuda.get_device_name(device) if device.type == 'cuda' else platform.processor() or platform.machine(),
-           'torch': torch.__version__, 'image_size': S, 'latent_size': S // model.down_factor, 'batch': B,
-           'sample_batch': SB, 'steps': steps, 'repeats': plan['repeats'], 'warmup': plan['warmup'],
-           'fast_path': {'latent_cache': True, 'cond_once': True, 'bf16': bf16,
-                         'channels_last': channels_last, 'compile': compile_, 'fused_adamw': fast['fused']},
-           'params': {'unet': sum(p.numel() for p in model.unet.parameters()),
-                      'vae': sum(p.numel() for p in model.vae.parameters())},
-           'peak_flops': peak, 'peak_flops_plain': peak_plain, 'flops': {}, 'flops_per_s': {}, 'mfu': {}, 'mfu_plain': {},
-           'peak_memory': {}}
-
-    def record(name, fns, unit, per_call, flops_fns=None):
-        sec = compare_times(fns, **T)
-        res[name] = _entry(sec['plain'], sec['fast'], unit, per_call)
-        if flops_fns is not None:   # FLOPs of the same work, counted without torch.compile (the counter does not see inside it)
-            fl = {k: count_flops(f) for k, f in flops_fns.items()}
-            res['flops'][name] = fl
-            res['flops_per_s'][name] = {k: fl[k] / sec[k] for k in fl}
-            res['mfu'][name] = res['flops_per_s'][name]['fast'] / peak if peak else None
-            res['mfu_plain'][name] = res['flops_per_s'][name]['plain'] / peak_plain if peak_plain else None
-        res['peak_memory'][name] = {k: peak_memory(f, device) for k, f in fns.items()}
-
-    uncompiled = dict(fast, compile=False)
-    if 'ldm_train' in sections:
-        record('ldm_train', {'plain': r.train_fn(plain), 'fast': r.train_fn(fast)}, 'samples/s', B,
-               {'plain': r.train_fn(plain), 'fast': r.train_fn(uncompiled)})
-    if 'vae_train' in sections: res['vae_train'] = _vae_train(cfg, image, device, bf16, channels_last, T, seed)
-    def sample_fns(n, fast_path=fast):
-        return {'plain': r.sample_fn(plain, cond_s[:n], steps), 'fast': r.sample_fn(fast_path, cond_s[:n], steps)}
-    if 'sample' in sections: record('sample', sample_fns(1), 'ms/map', 1, sample_fns(1, uncompiled))
-    if 'sample_batched' in sections: record('sample_batched', sample_fns(SB), 'maps/s', SB)
-    if 'speedups' in sections:
-        default = dict(fast, cl=False, compile=False)
-        res['speedups'] = _speedups(r, cond_s, default, device, T, steps, SB, plan['speedups'])
-    return res
-
+# %% ../nbs/14_bench.ipynb #6dd36284
 def _vae_train(cfg, image, device, bf16, channels_last, T, seed):
     "VAE training steps/s, plain (fp32) against fast, on a VAE of its own (freed on return)."
     with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
@@ -427,6 +328,118 @@ def format_bench(res: dict) -> str:
     if res.get('process_peak_rss_bytes'):
         lines.append(f"\nprocess peak RSS {res['process_peak_rss_bytes'] / 2**30:.2f} GiB; bench wall time {res.get('wall_s', 0) / 60:.1f} min")
     return '\n'.join(lines)
+
+# %% ../nbs/14_bench.ipynb #1c5aa379
+def _header(cfg, device, model, plan, B, SB, steps, bf16, channels_last, compile_, fused, peak, peak_plain) -> dict:
+    "The result's description of the run (device, sizes, fast path, parameters, peaks) and its empty tables."
+    return {'config': '', 'device': str(device),
+           'device_name': torch.cuda.get_device_name(device) if device.type == 'cuda' else platform.processor() or platform.machine(),
+           'torch': torch.__version__, 'image_size': cfg.data.image_size, 'latent_size': cfg.data.image_size // model.down_factor, 'batch': B,
+           'sample_batch': SB, 'steps': steps, 'repeats': plan['repeats'], 'warmup': plan['warmup'],
+           'fast_path': {'latent_cache': True, 'cond_once': True, 'bf16': bf16,
+                         'channels_last': channels_last, 'compile': compile_, 'fused_adamw': fused},
+           'params': {'unet': sum(p.numel() for p in model.unet.parameters()),
+                      'vae': sum(p.numel() for p in model.vae.parameters())},
+           'peak_flops': peak, 'peak_flops_plain': peak_plain, 'flops': {}, 'flops_per_s': {}, 'mfu': {}, 'mfu_plain': {},
+           'peak_memory': {}}
+
+# %% ../nbs/14_bench.ipynb #e8d7ddfa
+# tested below: through run_bench (its test, two cells down, runs every section)
+def _run(cfg, device, plan, bf16, channels_last, compile_, peak_flops, seed):
+    S, sections = cfg.data.image_size, plan['sections']
+    steps = int(plan.get('steps') or cfg.sampler.steps)
+    B = int(plan['batch'] or cfg.data.batch_size)
+    SB = int(plan['sample_batch'] or max(cfg.sampler.batch_size, 2))
+    T = dict(repeats=plan['repeats'], warmup=plan['warmup'], device=device)
+    cpu_rng = torch.Generator().manual_seed(seed)
+    rand = lambda *shape: (torch.rand(*shape, generator=cpu_rng) * 2 - 1).to(device)
+    with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):   # random init without touching the caller's RNG
+        torch.manual_seed(seed)
+        model = build_ldm(cfg).to(device)
+    image, cond, cond_s = rand(B, 1, S, S), rand(B, 3, S, S), rand(SB, 3, S, S)
+    r = _Runner(model, device, image, cond, seed)
+    plain = _PLAIN
+    fast = dict(_PLAIN, cache=True, cond_once=True, bf16=bf16, cl=channels_last, compile=compile_, fused=cfg.trainer.fused_optimizer)
+    peak_plain = _peak_for(device, torch.float32, None)
+    peak = peak_flops or _peak_for(device, torch.bfloat16 if bf16 else torch.float32, None, device_peak_flops(device))
+    res = _header(cfg, device, model, plan, B, SB, steps, bf16, channels_last, compile_, fast['fused'], peak, peak_plain)
+
+    def record(name, fns, unit, per_call, flops_fns=None):
+        sec = compare_times(fns, **T)
+        res[name] = _entry(sec['plain'], sec['fast'], unit, per_call)
+        if flops_fns is not None:   # FLOPs of the same work, counted without torch.compile (the counter does not see inside it)
+            fl = {k: count_flops(f) for k, f in flops_fns.items()}
+            res['flops'][name] = fl
+            res['flops_per_s'][name] = {k: fl[k] / sec[k] for k in fl}
+            res['mfu'][name] = res['flops_per_s'][name]['fast'] / peak if peak else None
+            res['mfu_plain'][name] = res['flops_per_s'][name]['plain'] / peak_plain if peak_plain else None
+        res['peak_memory'][name] = {k: peak_memory(f, device) for k, f in fns.items()}
+
+    uncompiled = dict(fast, compile=False)
+    if 'ldm_train' in sections:
+        record('ldm_train', {'plain': r.train_fn(plain), 'fast': r.train_fn(fast)}, 'samples/s', B,
+               {'plain': r.train_fn(plain), 'fast': r.train_fn(uncompiled)})
+    if 'vae_train' in sections: res['vae_train'] = _vae_train(cfg, image, device, bf16, channels_last, T, seed)
+    def sample_fns(n, fast_path=fast):
+        return {'plain': r.sample_fn(plain, cond_s[:n], steps), 'fast': r.sample_fn(fast_path, cond_s[:n], steps)}
+    if 'sample' in sections: record('sample', sample_fns(1), 'ms/map', 1, sample_fns(1, uncompiled))
+    if 'sample_batched' in sections: record('sample_batched', sample_fns(SB), 'maps/s', SB)
+    if 'speedups' in sections:
+        default = dict(fast, cl=False, compile=False)
+        res['speedups'] = _speedups(r, cond_s, default, device, T, steps, SB, plan['speedups'])
+    return res
+
+# %% ../nbs/14_bench.ipynb #e4ce02d7
+def run_bench(cfg,                                  # a Config, a YAML path or a shipped config name ('tiny_ldm')
+              device=None,                          # 'cpu', 'cuda', ... (None: CUDA when available)
+              json_out=None,                        # write the result as JSON to this path
+              repeats: Optional[int] = None,        # timed calls per variant, the median is reported (None: `bench_plan`)
+              warmup: Optional[int] = None,         # untimed calls per variant first (None: `bench_plan`)
+              steps: Optional[int] = None,          # sampler steps N (None: cfg.sampler.steps)
+              batch: Optional[int] = None,          # training batch (None: `bench_plan`, else cfg.data.batch_size)
+              sample_batch: Optional[int] = None,   # batched-sampling batch (None: `bench_plan`, else cfg.sampler.batch_size, at least 2)
+              bf16: Optional[bool] = None,          # bf16 autocast in the fast path (None: where `fast_bf16(device)`)
+              channels_last: bool = False,          # channels_last in the fast path
+              compile: Optional[bool] = None,       # torch.compile the U-Net (and the decoder for sampling) in the fast path, first calls compile (None: as the config, on when trainer.compile and sampler.compile)
+              sections: Optional[Sequence[str]] = None,  # subset of BENCH_SECTIONS (None: `bench_plan`)
+              speedups: Optional[Sequence[str]] = None,  # subset of SPEEDUPS for the 'speedups' section (None: `bench_plan`)
+              overrides: Sequence[str] = (),        # dotted config overrides, e.g. ['data.image_size=256']
+              threads: Optional[int] = None,        # torch CPU threads during the bench (restored afterwards)
+              peak_flops: Optional[float] = None,   # the fast path's peak FLOP/s for MFU (None: table value, else measured)
+              seed: int = 0,                        # seed of the random weights and inputs
+              label: Optional[str] = None,          # what the result calls the config (None: the file name and the overrides, or 'Config')
+              verbose: bool = True) -> dict:        # print the table
+    "Benchmark the plain and the fast path of a config on a device; returns (and optionally writes) the JSON dict."
+    cfg, name = _as_config(cfg, overrides)
+    device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+    plan = dict(bench_plan(device), steps=steps)
+    given = dict(repeats=repeats, warmup=warmup, batch=batch, sample_batch=sample_batch, sections=sections, speedups=speedups)
+    plan.update({k: v for k, v in given.items() if v is not None})
+    if bf16 is None: bf16 = fast_bf16(device)
+    if compile is None: compile = bool(cfg.trainer.compile and cfg.sampler.compile)   # the shipped paper configs: on
+    plan['sections'], plan['speedups'] = tuple(plan['sections']), tuple(plan['speedups'])
+    for s in plan['sections']:
+        if s not in BENCH_SECTIONS: raise ValueError(f"sections: unknown section {s!r}; choose from {BENCH_SECTIONS}")
+    for s in plan['speedups']:
+        if s not in SPEEDUPS: raise ValueError(f"speedups: unknown speed-up {s!r}; choose from {SPEEDUPS}")
+    old_threads = torch.get_num_threads()
+    if threads: torch.set_num_threads(int(threads))
+    t0, load0 = time.perf_counter(), list(os.getloadavg())
+    started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='seconds')
+    try:
+        res = _run(cfg, device, plan, bool(bf16), channels_last, compile, peak_flops, seed)
+    finally:
+        torch.set_num_threads(old_threads)
+    res['wall_s'] = time.perf_counter() - t0
+    res['process_peak_rss_bytes'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 if device.type == 'cpu' else None
+    res['threads'] = threads or old_threads
+    res['date'], res['load_average'] = started, {'start': load0, 'end': list(os.getloadavg())}
+    res['config'] = label or (name + (f" {' '.join(overrides)}" if overrides else ''))
+    if json_out:
+        Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_out).write_text(json.dumps(res, indent=2) + '\n')
+    if verbose: print(format_bench(res))
+    return res
 
 # %% ../nbs/14_bench.ipynb #7aa9688b
 GPU_TARGETS = {  # (figure in the run_bench JSON, how to read it, comparison, target)

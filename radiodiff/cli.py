@@ -10,8 +10,8 @@ from typing import Optional
 
 # %% auto #0
 __all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample', 'cmd_evaluate',
-           'cmd_compare', 'cmd_demo', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'write_demo_report',
-           'run_demo', 'build_parser', 'main']
+           'cmd_compare', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'write_demo_report', 'run_demo',
+           'cmd_demo', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #9986d68f
 from . import __version__
@@ -27,7 +27,7 @@ from .sample import sample_split
 from .synth import write_synthetic
 from .trainer import train
 
-# %% ../nbs/11_cli.ipynb #5baa007c
+# %% ../nbs/11_cli.ipynb #1d743f51
 class UserError(Exception):
     "Bad input from the user: printed as one line, exit status 2."
 
@@ -43,6 +43,7 @@ def _one_line(e: BaseException) -> str:
     msg = f'missing key {e}' if isinstance(e, KeyError) else str(e)
     return ' '.join(msg.split()) or type(e).__name__
 
+# %% ../nbs/11_cli.ipynb #efc6e226
 # integer options that must be at least 1 (`dest` names); `--steps` is the number of sampling steps
 _POSITIVE = ('maps', 'tx', 'size', 'steps', 'batch_size', 'num_maps', 'vae_steps', 'ldm_steps', 'radiounet_steps')
 
@@ -61,7 +62,7 @@ def _load_cfg(args):
     if not getattr(args, 'cfg', None): raise UserError('--cfg is required (e.g. --cfg configs/tiny_ldm.yaml)')
     return read_config(find_config(args.cfg), args.set or ())
 
-# %% ../nbs/11_cli.ipynb #a76d36da
+# %% ../nbs/11_cli.ipynb #b0ce9726
 def cmd_synth(args):
     "Write a synthetic RadioMapSeer-format data set."
     o = Path(args.out)
@@ -72,6 +73,7 @@ def cmd_synth(args):
                           progress=not args.quiet, workers=args.workers)
     print(f'wrote {args.maps} maps x {args.tx} transmitters to {out}')
 
+# %% ../nbs/11_cli.ipynb #3ab9da22
 def _train(args, stage):
     cfg = _load_cfg(args)
     if stage == 'ldm' and cfg.model.kind == 'radiounet': stage = 'radiounet'   # `train` trains the model the config names
@@ -86,6 +88,7 @@ def cmd_train(args):
     "Train the latent diffusion model (stage 2), or RadioUNet when the config's model.kind is 'radiounet'."
     _train(args, 'ldm')
 
+# %% ../nbs/11_cli.ipynb #c85e9b1c
 def cmd_sample(args):
     "Sample a split with a trained model (its config: `--cfg`, else the one saved with `--ckpt`)."
     cfg = _load_cfg(args) if args.cfg or not args.ckpt else read_config(saved_config(args.ckpt), args.set or ())
@@ -105,11 +108,7 @@ def cmd_compare(args):
                               simulation=args.simulation, cars=args.cars)
     print(compare_table(res) + f'\nwrote {out / "compare.md"} and {out / "compare.csv"}')
 
-def cmd_demo(args):
-    "The whole pipeline on synthetic data with the tiny configs."
-    run_demo(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps, overrides=args.set,
-             sample_steps=args.steps, seed=args.seed, real=args.real, radiounet_steps=args.radiounet_steps)
-
+# %% ../nbs/11_cli.ipynb #f61a2ccd
 def cmd_layout_real(args):
     "Lay a folder of bare gain maps (buildings = 0, Tx = brightest pixel) out as a RadioMapSeer data set."
     out = layout_real(args.src, args.out, overwrite=args.overwrite)
@@ -127,7 +126,7 @@ def cmd_import_official(args):
     "Convert an official RadioDiff checkpoint."
     import_official(args.ckpt, args.out, cfg=args.cfg)
 
-# %% ../nbs/11_cli.ipynb #65d33e78
+# %% ../nbs/11_cli.ipynb #449b9c31
 def _calibration_lines(cal: dict, k: int) -> list:
     "The report's uncertainty section for `evaluate_dirs`' calibration of a k-sample ensemble."
     return ['', '## Uncertainty of the diffusion model', '',
@@ -138,6 +137,23 @@ def _calibration_lines(cal: dict, k: int) -> list:
             f"Below the Gaussian means over-confident. With only {k} samples even a perfect model would fall short of "
             f"the Gaussian numbers (nbs/09_evaluate).", '', '![reliability: observed against expected coverage](eval/reliability.png)']
 
+# %% ../nbs/11_cli.ipynb #ef87889d
+def _real_lines(real: dict, keys: list) -> list:
+    "The report's section on the real maps: `realmaps.evaluate_real`'s result `real` (with 'source'), columns `keys`."
+    rm, rf = real['model'], real['free_space_real_fit']
+    beats = rm['nmse'] < rf['nmse']
+    return ['', f"## Real maps ({real.get('source', 'real')})", '',
+            f"The same model, trained on synthetic maps only, on {real['maps']} real gain maps laid out by `layout_real` "
+            f"(buildings = gain 0, Tx = brightest pixel). It samples at {real['image_size']} px; each prediction is "
+            f"resized bilinearly to the real maps' {real['native_size']} px, its building pixels set to 0, and scored "
+            f"there. The free-space law (gray linear in log distance) is fitted on these real maps themselves.", '',
+            '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys),
+            '| radiodiff (trained on synthetic maps) | ' + ' | '.join(f'{rm[k]:.4g}' for k in keys) + ' |',
+            '| free-space law fitted on the real maps | ' + ' | '.join(f'{rf[k]:.4g}' for k in keys) + ' |', '',
+            f"On the real maps the model {'beats' if beats else 'does NOT beat'} the real-fitted free-space law on "
+            f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}."]
+
+# %% ../nbs/11_cli.ipynb #a5b9a29b
 def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_mb: Optional[float] = None,
                       notes: Optional[list] = None,
                       real: Optional[dict] = None,   # `realmaps.evaluate_real`'s result, with 'source' (the folder), or None
@@ -176,29 +192,30 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
     lines += ['', 'NMSE and RMSE on [0, 1] maps; SSIM and PSNR with the published data-range semantics (`_dr1`: data range 1).',
               '', '## Figures', '', '![best, median and worst maps](eval/examples.png)', '', '![error histogram](eval/error_hist.png)']
     if summary.get('calibration'): lines += _calibration_lines(summary['calibration'], num_samples)
-    if real:
-        rm, rf = real['model'], real['free_space_real_fit']
-        beats = rm['nmse'] < rf['nmse']
-        lines += ['', f"## Real maps ({real.get('source', 'real')})", '',
-                  f"The same model, trained on synthetic maps only, on {real['maps']} real gain maps laid out by `layout_real` "
-                  f"(buildings = gain 0, Tx = brightest pixel). It samples at {real['image_size']} px; each prediction is "
-                  f"resized bilinearly to the real maps' {real['native_size']} px, its building pixels set to 0, and scored "
-                  f"there. The free-space law (gray linear in log distance) is fitted on these real maps themselves.", '',
-                  '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys),
-                  '| radiodiff (trained on synthetic maps) | ' + ' | '.join(f'{rm[k]:.4g}' for k in keys) + ' |',
-                  '| free-space law fitted on the real maps | ' + ' | '.join(f'{rf[k]:.4g}' for k in keys) + ' |', '',
-                  f"On the real maps the model {'beats' if beats else 'does NOT beat'} the real-fitted free-space law on "
-                  f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}."]
+    if real: lines += _real_lines(real, keys)
     if timings:
         lines += ['', '## Time per stage', '', '| stage | seconds |', '|---|---|'] + [f'| {k} | {v:.1f} |' for k, v in timings.items()]
     if peak_mb: lines += ['', f'Peak memory (resident set): {peak_mb:.0f} MB.']
     (out / 'report.md').write_text('\n'.join(lines) + '\n')
     return out / 'report.md'
 
+# %% ../nbs/11_cli.ipynb #23bca7f2
 def _radiounet_config(common: list, steps: Optional[int]):
     "The shipped tiny RadioUNet config with the demo's overrides (and `steps` training steps when given)."
     return load_config(find_config('tiny_radiounet'), common + ([f'trainer.train_num_steps={steps}'] if steps else []))
 
+def _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg) -> list:
+    "The report's notes: the models, steps and data options the demo ran with."
+    d = ldm_cfg.data
+    notes = [f"Models: the shipped `tiny_vae` / `tiny_ldm` configs ({vae_steps} VAE and {ldm_steps} LDM steps, "
+             f"{sample_steps} sampling steps, mean of `sampler.num_samples: {ldm_cfg.sampler.num_samples}` samples per map). "
+             f"Data options (nbs/01_data): `data.tx_encoding: {d.tx_encoding}`, "
+             f"`data.fill_buildings: {str(d.fill_buildings).lower()}`" + (f"; overrides: {', '.join(overrides)}" if overrides else '') + '.']
+    notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
+                 f"{unet_cfg.trainer.train_num_steps} steps on the same training maps by the same trainer, one forward pass per map.")
+    return notes
+
+# %% ../nbs/11_cli.ipynb #07e6898c
 def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
              overrides: Optional[list] = None,   # `--set KEY=VALUE` strings applied to both stages' configs
              real=None,                          # a folder of bare real gain maps: also evaluate on them (`realmaps`)
@@ -247,31 +264,27 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
         real_result = {**evaluate_real(ldm_cfg, real_data, out / 'real', ckpt=ldm_dir, seed=seed), 'source': str(real)}
         timings['real maps'] = time.time() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    d = ldm_cfg.data
-    notes = [f"Models: the shipped `tiny_vae` / `tiny_ldm` configs ({vae_steps} VAE and {ldm_steps} LDM steps, "
-             f"{sample_steps} sampling steps, mean of `sampler.num_samples: {ldm_cfg.sampler.num_samples}` samples per map). "
-             f"Data options (nbs/01_data): `data.tx_encoding: {d.tx_encoding}`, "
-             f"`data.fill_buildings: {str(d.fill_buildings).lower()}`" + (f"; overrides: {', '.join(overrides)}" if overrides else '') + '.']
-    notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
-                 f"{unet_cfg.trainer.train_num_steps} steps on the same training maps by the same trainer, one forward pass per map.")
+    notes = _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg)
     report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result, comparison=comparison,
                                num_samples=ldm_cfg.sampler.num_samples)
     print(f'report: {report}')
     return report
 
-# %% ../nbs/11_cli.ipynb #c89f454d
+# %% ../nbs/11_cli.ipynb #d3ef15cd
+def cmd_demo(args):
+    "The whole pipeline on synthetic data with the tiny configs."
+    run_demo(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps, overrides=args.set,
+             sample_steps=args.steps, seed=args.seed, real=args.real, radiounet_steps=args.radiounet_steps)
+
+# %% ../nbs/11_cli.ipynb #7d0ca4ca
 def _common(p, cfg=True):
     if cfg:
         p.add_argument('--cfg', help='YAML config (ours or an official RadioDiff file)')
         p.add_argument('--set', action='append', metavar='KEY=VALUE', help='override a config key (repeatable)')
     p.add_argument('--debug', action='store_true', help='show tracebacks')
 
-def build_parser() -> argparse.ArgumentParser:
-    "The `radiodiff` argument parser with one subparser per command."
-    ap = argparse.ArgumentParser(prog='radiodiff', description='RadioDiff radio map construction: data, training, sampling, evaluation.')
-    ap.add_argument('--version', action='version', version=f'radiodiff {__version__}')
-    sub = ap.add_subparsers(dest='command', metavar='COMMAND')
-
+def _add_synth(sub):
+    "Add the `synth` subcommand to `sub`."
     p = sub.add_parser('synth', help='write a synthetic RadioMapSeer-format data set')
     p.add_argument('--out', required=True, help='output folder'); p.add_argument('--maps', type=int, default=40)
     p.add_argument('--tx', type=int, default=8, help='transmitters per map'); p.add_argument('--seed', type=int, default=0)
@@ -280,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--overwrite', action='store_true', help='write into an existing, non-empty --out')
     p.add_argument('--workers', type=int, default=1, help='processes (one per core is fastest; same files for any number)')
 
+def _add_train(sub):
+    "Add the `train-vae` and `train` subcommands to `sub`."
     for name, func, what in [('train-vae', cmd_train_vae, 'train the first stage (KL autoencoder)'),
                              ('train', cmd_train, 'train the latent diffusion model')]:
         p = sub.add_parser(name, help=what); _common(p)
@@ -287,6 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument('--resume', nargs='?', const='latest', help="resume from the latest checkpoint or a path")
         p.set_defaults(func=func)
 
+def _add_sample(sub):
+    "Add the `sample` subcommand to `sub`."
     p = sub.add_parser('sample', help='sample a split with a trained model (+ std maps when sampler.num_samples > 1)'); _common(p)
     p.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path); without --cfg its saved config is used')
     p.add_argument('--split', default=None, choices=['train', 'val', 'test']); p.add_argument('--steps', type=int)
@@ -294,6 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--raw', action='store_true', help='raw weights instead of EMA'); p.add_argument('--out', help='output folder')
     p.set_defaults(func=cmd_sample)
 
+# %% ../nbs/11_cli.ipynb #0cdf7203
+def _add_evaluate(sub):
+    "Add the `evaluate` subcommand to `sub`."
     p = sub.add_parser('evaluate', help='metrics of predictions against the ground truth'); _common(p, cfg=False)
     p.add_argument('--pred', required=True, help='folder of {map}_{tx}.png predictions')
     p.add_argument('--data', required=True, help='RadioMapSeer-format data root'); p.add_argument('--split', default='test')
@@ -301,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--db-range', type=float, nargs=2, metavar=('MIN_DB', 'MAX_DB'), help='dB window of the gray levels')
     p.add_argument('--out', help='report folder (default: PRED/../eval)'); p.set_defaults(func=cmd_evaluate)
 
+def _add_compare(sub):
+    "Add the `compare` subcommand to `sub`."
     p = sub.add_parser('compare', help='one table for several prediction folders on the same maps'); _common(p, cfg=False)
     p.add_argument('dirs', nargs='+', metavar='DIR', help='prediction folders of {map}_{tx}.png (radiodiff sample)')
     p.add_argument('--data', required=True, help='RadioMapSeer-format data root')
@@ -310,6 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', help='where compare.md, compare.csv and the reports go (default: DIR/../compare)')
     p.set_defaults(func=cmd_compare)
 
+def _add_demo(sub):
+    "Add the `demo` subcommand to `sub`."
     p = sub.add_parser('demo', help='the whole pipeline, tiny, on synthetic data'); _common(p, cfg=False)
     p.add_argument('--out', default='runs/demo'); p.add_argument('--maps', type=int, default=48)
     p.add_argument('--tx', type=int, default=16); p.add_argument('--vae-steps', type=int, default=150)
@@ -320,12 +344,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--real', metavar='DIR', help='also evaluate on a folder of bare real gain maps (e.g. ../shared/realmaps)')
     p.add_argument('--radiounet-steps', type=int, help='training steps of the tiny RadioUNet (default: its config)')
 
+# %% ../nbs/11_cli.ipynb #e04f274f
+def _add_layout_real(sub):
+    "Add the `layout-real` subcommand to `sub`."
     p = sub.add_parser('layout-real', help='lay a folder of bare gain maps out as a RadioMapSeer data set'); _common(p, cfg=False)
     p.add_argument('--src', required=True, help='folder of 8-bit gain maps (*.png; buildings = 0, Tx = brightest pixel)')
     p.add_argument('--out', required=True, help='output folder (RadioMapSeer layout)')
     p.add_argument('--overwrite', action='store_true', help='write into an existing, non-empty --out')
     p.set_defaults(func=cmd_layout_real)
 
+def _add_bench(sub):
+    "Add the `bench` subcommand to `sub`."
     p = sub.add_parser('bench', help='throughput, latency, memory and FLOPs'); _common(p)
     p.add_argument('--device', default=None); p.add_argument('--json', help='write the figures as JSON here')
     p.add_argument('--repeats', type=int, help='timed repeats per figure, median reported (default: sized for the device)')
@@ -338,9 +367,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--threads', type=int, help='torch CPU threads during the bench (1 is best on a busy machine)')
     p.set_defaults(func=cmd_bench)
 
+def _add_import_official(sub):
+    "Add the `import-official` subcommand to `sub`."
     p = sub.add_parser('import-official', help='convert an official RadioDiff checkpoint'); _common(p, cfg=False)
     p.add_argument('--ckpt', required=True); p.add_argument('--out', required=True)
     p.add_argument('--cfg', help='the official YAML the checkpoint was trained with'); p.set_defaults(func=cmd_import_official)
+
+# %% ../nbs/11_cli.ipynb #0902880c
+def build_parser() -> argparse.ArgumentParser:
+    "The `radiodiff` argument parser with one subparser per command."
+    ap = argparse.ArgumentParser(prog='radiodiff', description='RadioDiff radio map construction: data, training, sampling, evaluation.')
+    ap.add_argument('--version', action='version', version=f'radiodiff {__version__}')
+    sub = ap.add_subparsers(dest='command', metavar='COMMAND')
+    for add in (_add_synth, _add_train, _add_sample, _add_evaluate, _add_compare,
+                _add_demo, _add_layout_real, _add_bench, _add_import_official):
+        add(sub)
     return ap
 
 # %% ../nbs/11_cli.ipynb #3d015cf1
