@@ -6,7 +6,7 @@
 from __future__ import annotations
 import contextlib, os, random, shutil, warnings
 from pathlib import Path
-from typing import Mapping, Optional, Union
+from typing import Callable, Mapping, Optional, Union
 
 import numpy as np
 import torch
@@ -53,10 +53,13 @@ def save_weights(module: Union[nn.Module, Mapping], path) -> Path:
     save_file({k: v.detach().to('cpu').clone().contiguous() for k, v in sd.items()}, str(path))
     return Path(path)
 
-def load_weights(path, module: nn.Module) -> nn.Module:
-    "Load a safetensors file into `module` strictly; a mismatch raises a `ValueError` naming the file and keys."
+def load_weights(path, module: nn.Module, convert: Optional[Callable] = None) -> nn.Module:
+    "Load a safetensors file into `module` strictly (its state dict through `convert` first); a mismatch raises a `ValueError` naming the file and keys."
     path = Path(path)
     sd = read_safetensors(path)
+    if convert is not None:
+        try: sd = convert(sd)
+        except ValueError as e: raise ValueError(f"{path}: {e}") from None
     own = module.state_dict()
     missing = [k for k in own if k not in sd]
     unexpected = [k for k in sd if k not in own]
@@ -96,8 +99,8 @@ def find_checkpoint(path) -> Path:
                                            f"or a results folder with checkpoints/step-*/ (train first, or fix the path)")
     return ck
 
-def load_model_weights(path, module: nn.Module, use_ema: bool = True) -> Path:
-    "Load `module` from a results folder, a checkpoint folder or a `.safetensors` file; returns the file used."
+def load_model_weights(path, module: nn.Module, use_ema: bool = True, convert: Optional[Callable] = None) -> Path:
+    "Load `module` from a results folder, a checkpoint folder or a `.safetensors` file (`convert`: see `load_weights`); returns the file used."
     path = Path(path)
     if path.suffix == '.safetensors': f = path
     else:
@@ -106,7 +109,7 @@ def load_model_weights(path, module: nn.Module, use_ema: bool = True) -> Path:
         if use_ema and not f.is_file():
             warnings.warn(f"{ck} has no ema.safetensors; loading the raw weights model.safetensors")
             f = ck / 'model.safetensors'
-    load_weights(f, module)
+    load_weights(f, module, convert)
     return f
 
 # %% ../nbs/07a_checkpoint.ipynb #14246174
@@ -271,17 +274,17 @@ def load_vae_weights(cfg: Config, vae: nn.Module) -> Path:
 
 def load_ldm(cfg: Config, ckpt=None, use_ema: bool = True, device='cpu', model: Optional[nn.Module] = None) -> nn.Module:
     """The `LatentDiffusion` of `cfg` on `device`, in eval mode, with the weights of `ckpt` (the whole model, else the
-    U-Net alone with the VAE from `first_stage.ckpt_path`), or with only the VAE's weights when `ckpt` is None."""
-    if model is None:
-        from radiodiff.ldm import build_ldm
-        model = build_ldm(cfg)
+    denoiser alone with the VAE from `first_stage.ckpt_path`), or with only the VAE's weights when `ckpt` is None."""
+    from radiodiff.ldm import build_ldm, ldm_state_dict, denoiser_state_dict
+    if model is None: model = build_ldm(cfg)
     if ckpt is None:
         load_vae_weights(cfg, model.vae)
         return model.to(device).eval()
-    try: load_model_weights(ckpt, model, use_ema=use_ema)           # the whole LatentDiffusion (VAE included)
+    try: load_model_weights(ckpt, model, use_ema=use_ema, convert=ldm_state_dict)   # the whole LatentDiffusion (VAE included)
     except UnreadableFile: raise
     except ValueError as whole:
-        try: load_model_weights(ckpt, model.unet, use_ema=use_ema)  # or the U-Net alone, the VAE from first_stage
+        try: load_model_weights(ckpt, model.denoiser, use_ema=use_ema,              # or the denoiser alone, the VAE from first_stage
+                                convert=lambda sd: denoiser_state_dict(sd, whole_ldm=False))
         except UnreadableFile: raise
         except ValueError: raise whole from None
         vae_path = cfg.first_stage.ckpt_path
