@@ -222,6 +222,7 @@ def _official_swin_name(tail: str) -> str:
     return f'first_coonv.{rest}' if k == '0' else f'features.{int(k) - 1}.{rest}'
 
 _DECODERS = {'drift_decoder.': '', 'noise_decoder.': '2'}   # our decoder -> the suffix of its official attributes
+_AFT = {'drift_aft.': 'decouple1.', 'noise_aft.': 'decouple2.'}   # our AFT blocks -> the official names
 
 def _official_unet_name(name: str) -> str:
     "The official name of our U-Net parameter or buffer `name`."
@@ -230,6 +231,8 @@ def _official_unet_name(name: str) -> str:
         if name.startswith(prefix):
             module, rest = name[len(prefix):].split('.', 1)      # e.g. 'ups', '0.1.mlp.1.weight'
             return f'{module}{suffix}.{rest}'
+    for ours, theirs in _AFT.items():
+        if name.startswith(ours): return theirs + name[len(ours):]
     return name
 
 def _unet_key_map(unet) -> dict[str, str]:
@@ -247,7 +250,7 @@ def official_key_map(model: nn.Module) -> dict[str, str]:
     if isinstance(model, AutoencoderKL): kmap = dict(official_vae_key_map(model))
     elif isinstance(model, CondUNet): kmap = _unet_key_map(model)
     elif isinstance(model, LatentDiffusion):
-        kmap = {f'model.{o}': f'unet.{k}' for o, k in _unet_key_map(model.unet).items()}
+        kmap = {f'model.{o}': f'denoiser.net.{k}' for o, k in _unet_key_map(model.unet).items()}
         kmap.update({f'first_stage_model.{o}': f'vae.{k}' for o, k in official_vae_key_map(model.vae).items()})
         kmap['scale_factor'] = 'scale_factor'
     else:
