@@ -21,6 +21,7 @@ from .precision import device_peak_flops, count_flops
 from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw, place_step
 from .evaluate import compute_metrics
 from .ldm import build_ldm
+from .sde import Denoiser
 from .vae import build_vae
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
@@ -118,12 +119,13 @@ def _attention(math: bool):
 
 # %% ../nbs/14_bench.ipynb #a7f9cdaa
 @torch.no_grad()
-def sample_reencoding(ldm, cond: torch.Tensor, steps: int = 5, generator: Optional[torch.Generator] = None) -> torch.Tensor:
-    "Like `LatentDiffusion.sample` but runs the condition encoder at every step (the official sampler's cost)."
+def sample_reencoding(ldm, cond: torch.Tensor, steps: int = 5, generator: Optional[torch.Generator] = None,
+                      denoiser: Optional[Denoiser] = None) -> torch.Tensor:
+    "Like `LatentDiffusion.sample` (with `denoiser`, default the model's) but runs the condition encoder at every step (the official sampler's cost)."
     shape = ldm.latent_shape(cond)
-    denoiser = ldm.denoiser
-    model_fn = lambda z_t, t: denoiser(z_t, t, ldm.unet.encode_cond(cond))
-    z0 = ldm.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device, dtype=cond.dtype)
+    den = ldm.denoiser if denoiser is None else denoiser
+    model_fn = lambda z_t, t: den(z_t, t, den.encode_cond(cond))
+    z0 = den.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device, dtype=cond.dtype)
     x = ldm.vae.decode(z0 / ldm.scale_factor.to(z0.dtype))
     return ((x + 1) / 2).clamp(0, 1)
 
@@ -155,15 +157,17 @@ class _Runner:
         if name not in self._compiled: self._compiled[name] = torch.compile(fn)
         return self._compiled[name]
 
+    def compiled_denoiser(self) -> Denoiser:
+        "The model's denoiser around its compiled U-Net (the same weights): what the compiled paths run."
+        if 'denoiser' not in self._compiled: self._compiled['denoiser'] = Denoiser(self.compiled('unet', self.model.unet), self.model.sde)
+        return self._compiled['denoiser']
+
     @contextlib.contextmanager
     def using(self, p):
-        "The model set up for path `p`: weight layout, compiled U-Net, autocast, attention backend."
+        "(model, denoiser) set up for path `p`: weight layout, the denoiser (its U-Net compiled or not), autocast, attention backend."
         if p['cl'] != self.cl: set_layout(self.model, p['cl']); self.cl = p['cl']
-        unet = self.model.unet
-        if p['compile']: self.model.unet = self.compiled('unet', unet)
-        try:
-            with _bf16(self.device, p['bf16']), _attention(p['math']): yield self.model
-        finally: self.model.unet = unet
+        den = self.compiled_denoiser() if p['compile'] else self.model.denoiser
+        with _bf16(self.device, p['bf16']), _attention(p['math']): yield self.model, den
 
 # %% ../nbs/14_bench.ipynb #fb60be1e
 @patch
@@ -171,9 +175,9 @@ def train_fn(self: _Runner, p):
     b = {k: _cl(v, p['cl']) for k, v in self.batches[p['cache']].items()}
     opt = self.opt(p['fused'])
     def step():
-        with self.using(p) as m:
-            m.train()
-            loss, _ = m.loss(b, generator=self._gen())
+        with self.using(p) as (m, den):
+            m.train(); den.train()
+            loss, _ = m.loss(b, generator=self._gen(), denoiser=den)
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
         return loss.detach()
     return step
@@ -182,16 +186,17 @@ def train_fn(self: _Runner, p):
 def sample_fn(self: _Runner, p, cond, steps: int):
     c = _cl(cond, p['cl'])
     def sample():
-        with self.using(p) as m:
-            m.eval()
-            return m.sample(c, steps, self._gen()) if p['cond_once'] else sample_reencoding(m, c, steps, self._gen())
+        with self.using(p) as (m, den):
+            m.eval(); den.eval()
+            if p['cond_once']: return m.sample(c, steps, self._gen(), denoiser=den)
+            return sample_reencoding(m, c, steps, self._gen(), denoiser=den)
     return sample
 
 @patch
 def decode_fn(self: _Runner, p, z):
     z = _cl(z, p['cl'])
     def decode():
-        with self.using(dict(p, compile=False)) as m, torch.no_grad():
+        with self.using(dict(p, compile=False)) as (m, _), torch.no_grad():
             return (self.compiled('decode', m.vae.decode) if p['compile'] else m.vae.decode)(z)
     return decode
 

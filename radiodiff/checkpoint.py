@@ -6,7 +6,7 @@
 from __future__ import annotations
 import contextlib, os, random, shutil, warnings
 from pathlib import Path
-from typing import Mapping, Optional, Union
+from typing import Callable, Mapping, Optional, Union
 
 import numpy as np
 import torch
@@ -100,11 +100,16 @@ def save_weights(module: Union[nn.Module, Mapping], path) -> Path:
     save_file({k: v.detach().to('cpu').clone().contiguous() for k, v in sd.items()}, str(path))
     return Path(path)
 
-def load_weights(path, module: nn.Module, use_ema: bool = True) -> Path:
+def load_weights(path, module: nn.Module, use_ema: bool = True,
+                 convert: Optional[Callable] = None,   # applied to the file's state dict first (an older key layout)
+                ) -> Path:
     """Load `module` strictly from a `.safetensors` file, a checkpoint folder or a results folder (`weights_file`
     picks the file); a mismatch raises a `ValueError` naming the file and keys. Returns the file used."""
     path = weights_file(path, use_ema)
     sd = read_safetensors(path)
+    if convert is not None:
+        try: sd = convert(sd)
+        except ValueError as e: raise ValueError(f"{path}: {e}") from None
     own = module.state_dict()
     missing = [k for k in own if k not in sd]
     unexpected = [k for k in sd if k not in own]

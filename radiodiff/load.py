@@ -16,9 +16,9 @@ __all__ = ['OFFICIAL_SUFFIXES', 'saved_config', 'vae_path', 'trained_phase', 'lo
 # %% ../nbs/07d_load.ipynb #51141896
 from .config import Config, apply_overrides, config_from_dict, config_to_dict, find_config, read_yaml
 from .checkpoint import UnreadableFile, find_checkpoint, load_weights, weight_keys, weights_file
-from .ldm import build_ldm
+from .ldm import build_ldm, denoiser_state_dict, ldm_state_dict
 from .radiounet import build_radiounet
-from .official import load_official, read_config
+from .official import official_model, read_config, read_official
 
 # %% ../nbs/07d_load.ipynb #57190cf0
 def saved_config(path) -> Path:
@@ -59,13 +59,13 @@ def _load_ldm(cfg: Config, path, use_ema: bool, model=None) -> nn.Module:
     "A `LatentDiffusion` with the weights of `path`: the whole model, or its network plus the VAE of `first_stage`."
     model = model if model is not None else build_ldm(cfg)
     f = weights_file(path, use_ema)
+    whole = lambda: load_weights(f, model, convert=ldm_state_dict)   # any layout of the whole model, VAE included
     if any(k.startswith('vae.') for k in weight_keys(f)):
-        load_weights(f, model)                               # the whole model (an import), VAE included
+        whole()                                              # an import, or a whole model saved before the Denoiser
         return model
-    try: load_weights(f, model.unet)                         # the trained network alone (what `radiodiff train` saves)
+    try: load_weights(f, model.denoiser, convert=lambda sd: denoiser_state_dict(sd, whole_ldm=False))   # what training saves
     except UnreadableFile: raise
-    except ValueError:
-        load_weights(f, model)                               # fits neither: the whole model's error names the keys
+    except ValueError: whole()                               # fits neither: the whole model's error names the keys
     vp = cfg.first_stage.ckpt_path
     try: load_weights(vae_path(cfg, near=f), model.vae)
     except FileNotFoundError:
@@ -110,7 +110,8 @@ def load_model(path,                          # results folder, checkpoint folde
     if not path.exists(): raise FileNotFoundError(f"ckpt: {path} does not exist")
     if path.is_file() and path.suffix in OFFICIAL_SUFFIXES:
         given = None if cfg is None else _as_config(cfg, overrides)
-        return load_official(path, given, use_ema=True if use_ema is None else use_ema, trusted=trusted).to(device).eval()
+        model, _ = official_model(*read_official(path, True if use_ema is None else use_ema, trusted), given)
+        return model.to(device).eval()
     cfg = _as_config(saved_config(path) if cfg is None else cfg, overrides)
     use_ema = cfg.sampler.use_ema if use_ema is None else use_ema
     if cfg.model.kind == 'radiounet': model = _load_radiounet(cfg, path, use_ema)

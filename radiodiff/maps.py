@@ -13,7 +13,7 @@ from PIL import Image
 
 # %% auto #0
 __all__ = ['STD_DIR', 'to_unit', 'from_unit', 'map_name_key', 'list_map_names', 'read_map', 'write_map', 'write_std', 'read_std',
-           'gain_dir', 'read_condition', 'split_names']
+           'gain_dir', 'read_condition', 'split_names', 'mask_building_pixels']
 
 # %% ../nbs/01a_maps.ipynb #9942dc7b
 from .data import split_map_ids
@@ -118,3 +118,12 @@ def split_names(data_root, split: str = 'test', simulation: str = 'DPM', cars: b
     if split not in ids: raise ValueError(f"split must be one of {sorted(ids)}, got {split!r}")
     keep = set(int(i) for i in ids[split])
     return [n for n in list_map_names(gain_dir(data_root, simulation, cars)) if map_name_key(n)[0] in keep]
+
+# %% ../nbs/01a_maps.ipynb #2ec41f10
+def mask_building_pixels(maps: torch.Tensor,  # (B, 1, H, W) radio maps in [0, 1]
+                         cond: torch.Tensor,  # (B, C, H, W) condition in [-1, 1], channel 0 = buildings
+                        ) -> torch.Tensor:
+    "`maps` with the building pixels of `cond` set to 0 (their value in the data)."
+    if maps.shape[-2:] != cond.shape[-2:]:
+        raise ValueError(f"maps {tuple(maps.shape)} and cond {tuple(cond.shape)} differ in size")
+    return maps.masked_fill(cond[:, :1] > 0, 0.)

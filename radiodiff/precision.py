@@ -66,6 +66,7 @@ def compile_targets(model: nn.Module) -> list:
     "The submodules of `model` that `prepare_for_speed(compile=True)` compiles (the parts its callers call)."
     if hasattr(model, 'unet') and hasattr(model, 'vae'):                  # a LatentDiffusion: sampling runs these
         return compile_targets(model.unet) + [model.vae.decoder]
+    if hasattr(model, 'net') and hasattr(model, 'sde'): return compile_targets(model.net)   # a Denoiser: its network
     if hasattr(model, 'cond_encoder'): return [model, model.cond_encoder]   # CondUNet: forward and encode_cond
     if hasattr(model, 'encoder') and hasattr(model, 'decoder'): return [model.encoder, model.decoder]   # AutoencoderKL
     return [model]

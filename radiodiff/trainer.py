@@ -324,8 +324,8 @@ def _save(run: _Run) -> Path:
 def _load_weights_of(run: _Run) -> dict:
     "Weights, EMA, extra modules, counters and data position from `run.ck`; returns its state for `_load_state_of`."
     ck = run.ck
-    load_weights(ck / 'model.safetensors', run.task.model)
-    load_weights(ck / 'ema.safetensors', run.ema.module)
+    load_weights(ck / 'model.safetensors', run.task.model, convert=run.task.model_state_dict)   # (older key layouts too)
+    load_weights(ck / 'ema.safetensors', run.ema.module, convert=run.task.model_state_dict)
     state = read_state(ck / 'state.pt')
     for n in run.task.extra: run.task.extra[n].load_state_dict(state['extra'][n])
     run.step, run.skips = state['step'], state.get('nonfinite_skips', 0)
