@@ -47,7 +47,10 @@ def vae_path(cfg: Config, near=None) -> Path:
         raise FileNotFoundError("first_stage.ckpt_path: not set; train a VAE first (`radiodiff train-vae`) and "
                                 "set first_stage.ckpt_path to its results folder or checkpoint folder")
     p = Path(p)
-    cands = [] if p.is_absolute() or near is None else [a / p for a in Path(near).resolve().parents]
+    if p.is_absolute() or near is None: cands = []
+    else:
+        near = Path(near).resolve()
+        cands = [a / p for a in ([near] if near.is_dir() else []) + list(near.parents)]
     for c in cands + [p]:
         if c.exists(): return c
     raise FileNotFoundError(f"first_stage.ckpt_path: {p} does not exist" + (f" (looked next to {near} and in the current "
