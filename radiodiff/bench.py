@@ -8,16 +8,22 @@ import contextlib, copy, ctypes, datetime, gc, json, os, platform, re, resource,
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'CPU_TARGETS', 'compare_times', 'peak_memory', 'gemm_peak_flops',
-           'sample_reencoding', 'bench_plan', 'run_bench', 'format_bench', 'compare_targets']
+           'sample_reencoding', 'bench_plan', 'format_bench', 'run_bench', 'compare_targets']
 
 # %% ../nbs/14_bench.ipynb #ba96ccbd
 from .config import Config, load_config, find_config, apply_overrides
 # the FLOP counter and the devices' peaks live with the trainer (which logs MFU); the bench uses the same ones
-from .trainer import device_peak_flops, count_flops
+from .precision import device_peak_flops, count_flops
 from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw, place_step
+from .evaluate import compute_metrics
+from .ldm import build_ldm
+from .sde import Denoiser
+from .vae import build_vae
+from torch.nn.attention import SDPBackend, sdpa_kernel
 
 # %% ../nbs/14_bench.ipynb #80d49d3a
 def _sync(device):
@@ -109,21 +115,21 @@ def _bf16(device, on: bool):
 
 def _attention(math: bool):
     "SDPA restricted to its MATH backend (the written-out softmax attention) when `math`, else SDPA's own choice."
-    from torch.nn.attention import SDPBackend, sdpa_kernel
     return sdpa_kernel([SDPBackend.MATH]) if math else contextlib.nullcontext()
 
 # %% ../nbs/14_bench.ipynb #a7f9cdaa
 @torch.no_grad()
-def sample_reencoding(ldm, cond: torch.Tensor, steps: int = 5, generator: Optional[torch.Generator] = None) -> torch.Tensor:
-    "Like `LatentDiffusion.sample` but runs the condition encoder at every step (the official sampler's cost)."
+def sample_reencoding(ldm, cond: torch.Tensor, steps: int = 5, generator: Optional[torch.Generator] = None,
+                      denoiser: Optional[Denoiser] = None) -> torch.Tensor:
+    "Like `LatentDiffusion.sample` (with `denoiser`, default the model's) but runs the condition encoder at every step (the official sampler's cost)."
     shape = ldm.latent_shape(cond)
-    denoiser = ldm.denoiser
-    model_fn = lambda z_t, t: denoiser(z_t, t, ldm.unet.encode_cond(cond))
-    z0 = ldm.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device, dtype=cond.dtype)
+    den = ldm.denoiser if denoiser is None else denoiser
+    model_fn = lambda z_t, t: den(z_t, t, den.encode_cond(cond))
+    z0 = den.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device, dtype=cond.dtype)
     x = ldm.vae.decode(z0 / ldm.scale_factor.to(z0.dtype))
     return ((x + 1) / 2).clamp(0, 1)
 
-# %% ../nbs/14_bench.ipynb #a7d74490
+# %% ../nbs/14_bench.ipynb #02d678c8
 _PLAIN = dict(cache=False, cond_once=False, bf16=False, cl=False, compile=False, math=False, fused=False)   # the official code's way
 
 class _Runner:
@@ -151,42 +157,50 @@ class _Runner:
         if name not in self._compiled: self._compiled[name] = torch.compile(fn)
         return self._compiled[name]
 
+    def compiled_denoiser(self) -> Denoiser:
+        "The model's denoiser around its compiled U-Net (the same weights): what the compiled paths run."
+        if 'denoiser' not in self._compiled: self._compiled['denoiser'] = Denoiser(self.compiled('unet', self.model.unet), self.model.sde)
+        return self._compiled['denoiser']
+
     @contextlib.contextmanager
     def using(self, p):
-        "The model set up for path `p`: weight layout, compiled U-Net, autocast, attention backend."
+        "(model, denoiser) set up for path `p`: weight layout, the denoiser (its U-Net compiled or not), autocast, attention backend."
         if p['cl'] != self.cl: set_layout(self.model, p['cl']); self.cl = p['cl']
-        unet = self.model.unet
-        if p['compile']: self.model.unet = self.compiled('unet', unet)
-        try:
-            with _bf16(self.device, p['bf16']), _attention(p['math']): yield self.model
-        finally: self.model.unet = unet
+        den = self.compiled_denoiser() if p['compile'] else self.model.denoiser
+        with _bf16(self.device, p['bf16']), _attention(p['math']): yield self.model, den
 
-    def train_fn(self, p):
-        b = {k: _cl(v, p['cl']) for k, v in self.batches[p['cache']].items()}
-        opt = self.opt(p['fused'])
-        def step():
-            with self.using(p) as m:
-                m.train()
-                loss, _ = m.loss(b, generator=self._gen())
-            loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
-            return loss.detach()
-        return step
+# %% ../nbs/14_bench.ipynb #fb60be1e
+@patch
+def train_fn(self: _Runner, p):
+    b = {k: _cl(v, p['cl']) for k, v in self.batches[p['cache']].items()}
+    opt = self.opt(p['fused'])
+    def step():
+        with self.using(p) as (m, den):
+            m.train(); den.train()
+            loss, _ = m.loss(b, generator=self._gen(), denoiser=den)
+        loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+        return loss.detach()
+    return step
 
-    def sample_fn(self, p, cond, steps: int):
-        c = _cl(cond, p['cl'])
-        def sample():
-            with self.using(p) as m:
-                m.eval()
-                return m.sample(c, steps, self._gen()) if p['cond_once'] else sample_reencoding(m, c, steps, self._gen())
-        return sample
+@patch
+def sample_fn(self: _Runner, p, cond, steps: int):
+    c = _cl(cond, p['cl'])
+    def sample():
+        with self.using(p) as (m, den):
+            m.eval(); den.eval()
+            if p['cond_once']: return m.sample(c, steps, self._gen(), denoiser=den)
+            return sample_reencoding(m, c, steps, self._gen(), denoiser=den)
+    return sample
 
-    def decode_fn(self, p, z):
-        z = _cl(z, p['cl'])
-        def decode():
-            with self.using(dict(p, compile=False)) as m, torch.no_grad():
-                return (self.compiled('decode', m.vae.decode) if p['compile'] else m.vae.decode)(z)
-        return decode
+@patch
+def decode_fn(self: _Runner, p, z):
+    z = _cl(z, p['cl'])
+    def decode():
+        with self.using(dict(p, compile=False)) as (m, _), torch.no_grad():
+            return (self.compiled('decode', m.vae.decode) if p['compile'] else m.vae.decode)(z)
+    return decode
 
+# %% ../nbs/14_bench.ipynb #99bb8073
 def _vae_step(vae, opt, x, device, bf16: bool, kl_weight: float = 1e-6, seed: int = 0):
     "One VAE optimizer step on L1 reconstruction + KL (the VAE's own cost; LPIPS and GAN excluded)."
     gen = torch.Generator(device=torch.device(device)).manual_seed(seed)
@@ -220,6 +234,165 @@ def _as_config(cfg, overrides=()):
     path = Path(cfg)
     if not path.exists(): path = find_config(str(cfg))
     return load_config(path, list(overrides)), Path(path).name
+
+# %% ../nbs/14_bench.ipynb #6dd36284
+def _vae_train(cfg, image, device, bf16, channels_last, T, seed):
+    "VAE training steps/s, plain (fp32) against fast, on a VAE of its own (freed on return)."
+    with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
+        torch.manual_seed(seed)
+        vp = build_vae(cfg).to(device).train()
+    vf = prepare_for_speed(copy.deepcopy(vp), channels_last=channels_last)
+    op, of = adamw(vp.parameters(), lr=1e-5, fused=False), adamw(vf.parameters(), lr=1e-5, fused=cfg.trainer.fused_optimizer)
+    kl = cfg.first_stage.loss.kl_weight
+    sec = compare_times({'plain': lambda: _vae_step(vp, op, image, device, False, kl),
+                         'fast': lambda: _vae_step(vf, of, _cl(image, channels_last), device, bf16, kl)}, **T)
+    return _entry(sec['plain'], sec['fast'], 'samples/s', image.shape[0])
+
+# %% ../nbs/14_bench.ipynb #ce32d32a
+def _speedups(r, cond, default, device, T, steps, SB, which) -> dict:
+    "Each lever alone against its own baseline (same weights, same inputs, interleaved)."
+    out, B = {}, r.batches[True]['cond'].shape[0]
+    default = dict(default, compile=False)   # each lever against the default path without compile (compile is a lever here)
+    fp32 = dict(_PLAIN, cache=True, cond_once=True)
+    def one(name, baseline, fns, unit, per_call):
+        sec = compare_times(fns, **T)
+        out[name] = dict(_entry(sec['plain'], sec['fast'], unit, per_call), baseline=baseline)
+    def train(name, base, lever, what):
+        if name in which:
+            one(name, what, {'plain': r.train_fn(base), 'fast': r.train_fn(dict(base, **lever))}, 'samples/s', B)
+    def sample(name, base, lever, what):
+        if name in which:
+            one(name, what, {'plain': r.sample_fn(base, cond[:1], steps), 'fast': r.sample_fn(dict(base, **lever), cond[:1], steps)},
+                'ms/map', 1)
+    dflt = ('the default path (latent cache, condition once' + (', bf16' if default['bf16'] else ', fp32')
+            + (', fused AdamW)' if default['fused'] else ')'))
+    train('latent_cache', dict(fp32, cache=False), dict(cache=True), 'fp32 LDM step encoding the image with the VAE every step')
+    sample('cond_once', dict(fp32, cond_once=False), dict(cond_once=True),
+           f'fp32 sampling at batch 1, {steps} steps, condition encoder at every step')
+    train('bf16', fp32, dict(bf16=True), 'fp32 LDM step with the latent cache')
+    sample('bf16_sample', fp32, dict(bf16=True), f'fp32 sampling at batch 1, {steps} steps, condition once')
+    train('fused_adamw', dict(default, fused=False), dict(fused=True), f"{dflt}, LDM step with torch's default AdamW")
+    train('sdpa', dict(default, math=True), dict(math=False), f'{dflt}, LDM step, attention by SDPA\'s MATH backend')
+    train('channels_last', default, dict(cl=True), f'{dflt}, LDM step')
+    train('compile', default, dict(compile=True), f'{dflt}, LDM step (compile time excluded: warm-up)')
+    sample('compile_sample', default, dict(compile=True), f'{dflt}, sampling at batch 1, {steps} steps (compile time excluded)')
+    z = torch.randn(1, *r.model.latent_shape(cond[:1])[1:], generator=torch.Generator().manual_seed(3)).to(device)
+    for name, lever in (('decoder_bf16', dict(bf16=True)), ('decoder_channels_last', dict(cl=True)),
+                        ('decoder_compile', dict(compile=True))):
+        if name in which:
+            one(name, 'fp32 VAE decode of one latent', {'plain': r.decode_fn(_PLAIN, z), 'fast': r.decode_fn(dict(_PLAIN, **lever), z)},
+                'ms/map', 1)
+    if 'batched_sampling' in which:
+        sec = compare_times({'plain': r.sample_fn(fp32, cond[:1], steps), 'fast': r.sample_fn(fp32, cond[:SB], steps)}, **T)
+        out['batched_sampling'] = {'plain': 1 / sec['plain'], 'fast': SB / sec['fast'], 'unit': 'maps/s',
+                                   'speedup': SB * sec['plain'] / sec['fast'],
+                                   'baseline': f'fp32 sampling one map at a time (batch 1 vs batch {SB})'}
+    if 'batched_eval' in which:
+        g = torch.Generator().manual_seed(1)
+        S = cond.shape[-1]
+        p, t = torch.rand(SB, 1, S, S, generator=g), torch.rand(SB, 1, S, S, generator=g)
+        sec = compare_times({'plain': lambda: [compute_metrics(p[i:i + 1], t[i:i + 1]) for i in range(SB)],
+                             'fast': lambda: compute_metrics(p, t)}, **T)
+        out['batched_eval'] = dict(_entry(sec['plain'], sec['fast'], 'maps/s', SB),
+                                   baseline=f'metrics one map at a time (vs batch {SB})')
+    return out
+
+# %% ../nbs/14_bench.ipynb #db22df9a
+def _fmt(v, unit=''):
+    if v is None: return '-'
+    if isinstance(v, float) and (abs(v) >= 1e5 or 0 < abs(v) < 1e-2): return f'{v:.3g}'
+    return f'{v:.2f}' if isinstance(v, float) else str(v)
+
+def _pct(m): return '-' if m is None else f'{100 * m:.1f} %'
+
+def format_bench(res: dict) -> str:
+    "A markdown table of a `run_bench` result: plain, fast and speed-up per figure, then FLOPs, MFU and memory."
+    lines = [f"bench: {res.get('config') or 'config'} on {res['device']} ({res.get('device_name', '')}), "
+             f"{res['image_size']}x{res['image_size']} (latent {res['latent_size']}), batch {res['batch']}, "
+             f"sample batch {res['sample_batch']}, {res['steps']} steps, median of {res['repeats']}, "
+             f"{res.get('threads', '?')} threads; fast = {', '.join(k for k, v in res['fast_path'].items() if v)}",
+             '', '| figure | unit | plain | fast | speed-up |', '|---|---|---|---|---|']
+    for k in ('ldm_train', 'vae_train', 'sample', 'sample_batched'):
+        if k in res:
+            e = res[k]; lines.append(f"| {k} | {e['unit']} | {_fmt(e['plain'])} | {_fmt(e['fast'])} | {e['speedup']:.2f}x |")
+    for k, e in res.get('speedups', {}).items():
+        lines.append(f"| speed-up `{k}` | {e['unit']} | {_fmt(e['plain'])} | {_fmt(e['fast'])} | {e['speedup']:.2f}x |")
+    if res['flops']:
+        lines += ['', '| figure | GFLOPs plain | GFLOPs fast | GFLOP/s plain | GFLOP/s fast | MFU plain | MFU fast |',
+                  '|---|---|---|---|---|---|---|']
+        for k, fl in res['flops'].items():
+            fs = res['flops_per_s'][k]
+            lines.append(f"| {k} | {fl['plain'] / 1e9:.2f} | {fl['fast'] / 1e9:.2f} | {fs['plain'] / 1e9:.1f} | "
+                         f"{fs['fast'] / 1e9:.1f} | {_pct(res.get('mfu_plain', {}).get(k))} | {_pct(res['mfu'].get(k))} |")
+        pk = [f"{res[k] / 1e9:.0f} GFLOP/s" if res.get(k) else '-' for k in ('peak_flops_plain', 'peak_flops')]
+        lines.append(f"\npeak for MFU: plain {pk[0]}, fast {pk[1]}")
+    if res['peak_memory']:
+        lines += ['', '| figure | peak memory plain (MiB) | fast (MiB) | method |', '|---|---|---|---|']
+        for k, pm in res['peak_memory'].items():
+            lines.append(f"| {k} | {pm['plain']['bytes'] / 2**20:.0f} | {pm['fast']['bytes'] / 2**20:.0f} | {pm['plain']['method']} |")
+    if res.get('process_peak_rss_bytes'):
+        lines.append(f"\nprocess peak RSS {res['process_peak_rss_bytes'] / 2**30:.2f} GiB; bench wall time {res.get('wall_s', 0) / 60:.1f} min")
+    return '\n'.join(lines)
+
+# %% ../nbs/14_bench.ipynb #1c5aa379
+def _header(cfg, device, model, plan, B, SB, steps, bf16, channels_last, compile_, fused, peak, peak_plain) -> dict:
+    "The result's description of the run (device, sizes, fast path, parameters, peaks) and its empty tables."
+    return {'config': '', 'device': str(device),
+           'device_name': torch.cuda.get_device_name(device) if device.type == 'cuda' else platform.processor() or platform.machine(),
+           'torch': torch.__version__, 'image_size': cfg.data.image_size, 'latent_size': cfg.data.image_size // model.down_factor, 'batch': B,
+           'sample_batch': SB, 'steps': steps, 'repeats': plan['repeats'], 'warmup': plan['warmup'],
+           'fast_path': {'latent_cache': True, 'cond_once': True, 'bf16': bf16,
+                         'channels_last': channels_last, 'compile': compile_, 'fused_adamw': fused},
+           'params': {'unet': sum(p.numel() for p in model.unet.parameters()),
+                      'vae': sum(p.numel() for p in model.vae.parameters())},
+           'peak_flops': peak, 'peak_flops_plain': peak_plain, 'flops': {}, 'flops_per_s': {}, 'mfu': {}, 'mfu_plain': {},
+           'peak_memory': {}}
+
+# %% ../nbs/14_bench.ipynb #e8d7ddfa
+# tested below: through run_bench (its test, two cells down, runs every section)
+def _run(cfg, device, plan, bf16, channels_last, compile_, peak_flops, seed):
+    S, sections = cfg.data.image_size, plan['sections']
+    steps = int(plan.get('steps') or cfg.sampler.steps)
+    B = int(plan['batch'] or cfg.data.batch_size)
+    SB = int(plan['sample_batch'] or max(cfg.sampler.batch_size, 2))
+    T = dict(repeats=plan['repeats'], warmup=plan['warmup'], device=device)
+    cpu_rng = torch.Generator().manual_seed(seed)
+    rand = lambda *shape: (torch.rand(*shape, generator=cpu_rng) * 2 - 1).to(device)
+    with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):   # random init without touching the caller's RNG
+        torch.manual_seed(seed)
+        model = build_ldm(cfg).to(device)
+    image, cond, cond_s = rand(B, 1, S, S), rand(B, 3, S, S), rand(SB, 3, S, S)
+    r = _Runner(model, device, image, cond, seed)
+    plain = _PLAIN
+    fast = dict(_PLAIN, cache=True, cond_once=True, bf16=bf16, cl=channels_last, compile=compile_, fused=cfg.trainer.fused_optimizer)
+    peak_plain = _peak_for(device, torch.float32, None)
+    peak = peak_flops or _peak_for(device, torch.bfloat16 if bf16 else torch.float32, None, device_peak_flops(device))
+    res = _header(cfg, device, model, plan, B, SB, steps, bf16, channels_last, compile_, fast['fused'], peak, peak_plain)
+
+    def record(name, fns, unit, per_call, flops_fns=None):
+        sec = compare_times(fns, **T)
+        res[name] = _entry(sec['plain'], sec['fast'], unit, per_call)
+        if flops_fns is not None:   # FLOPs of the same work, counted without torch.compile (the counter does not see inside it)
+            fl = {k: count_flops(f) for k, f in flops_fns.items()}
+            res['flops'][name] = fl
+            res['flops_per_s'][name] = {k: fl[k] / sec[k] for k in fl}
+            res['mfu'][name] = res['flops_per_s'][name]['fast'] / peak if peak else None
+            res['mfu_plain'][name] = res['flops_per_s'][name]['plain'] / peak_plain if peak_plain else None
+        res['peak_memory'][name] = {k: peak_memory(f, device) for k, f in fns.items()}
+
+    uncompiled = dict(fast, compile=False)
+    if 'ldm_train' in sections:
+        record('ldm_train', {'plain': r.train_fn(plain), 'fast': r.train_fn(fast)}, 'samples/s', B,
+               {'plain': r.train_fn(plain), 'fast': r.train_fn(uncompiled)})
+    if 'vae_train' in sections: res['vae_train'] = _vae_train(cfg, image, device, bf16, channels_last, T, seed)
+    def sample_fns(n, fast_path=fast):
+        return {'plain': r.sample_fn(plain, cond_s[:n], steps), 'fast': r.sample_fn(fast_path, cond_s[:n], steps)}
+    if 'sample' in sections: record('sample', sample_fns(1), 'ms/map', 1, sample_fns(1, uncompiled))
+    if 'sample_batched' in sections: record('sample_batched', sample_fns(SB), 'maps/s', SB)
+    if 'speedups' in sections:
+        default = dict(fast, cl=False, compile=False)
+        res['speedups'] = _speedups(r, cond_s, default, device, T, steps, SB, plan['speedups'])
+    return res
 
 # %% ../nbs/14_bench.ipynb #e4ce02d7
 def run_bench(cfg,                                  # a Config, a YAML path or a shipped config name ('tiny_ldm')
@@ -272,161 +445,6 @@ def run_bench(cfg,                                  # a Config, a YAML path or a
         Path(json_out).write_text(json.dumps(res, indent=2) + '\n')
     if verbose: print(format_bench(res))
     return res
-
-# %% ../nbs/14_bench.ipynb #2f6b06e9
-def _run(cfg, device, plan, bf16, channels_last, compile_, peak_flops, seed):
-    from radiodiff.ldm import build_ldm
-    S, sections = cfg.data.image_size, plan['sections']
-    steps = int(plan.get('steps') or cfg.sampler.steps)
-    B = int(plan['batch'] or cfg.data.batch_size)
-    SB = int(plan['sample_batch'] or max(cfg.sampler.batch_size, 2))
-    T = dict(repeats=plan['repeats'], warmup=plan['warmup'], device=device)
-    cpu_rng = torch.Generator().manual_seed(seed)
-    rand = lambda *shape: (torch.rand(*shape, generator=cpu_rng) * 2 - 1).to(device)
-    with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):   # random init without touching the caller's RNG
-        torch.manual_seed(seed)
-        model = build_ldm(cfg).to(device)
-    image, cond, cond_s = rand(B, 1, S, S), rand(B, 3, S, S), rand(SB, 3, S, S)
-    r = _Runner(model, device, image, cond, seed)
-    plain = _PLAIN
-    fast = dict(_PLAIN, cache=True, cond_once=True, bf16=bf16, cl=channels_last, compile=compile_, fused=cfg.trainer.fused_optimizer)
-    peak_plain = _peak_for(device, torch.float32, None)
-    peak = peak_flops or _peak_for(device, torch.bfloat16 if bf16 else torch.float32, None, device_peak_flops(device))
-    res = {'config': '', 'device': str(device),
-           'device_name': torch.cuda.get_device_name(device) if device.type == 'cuda' else platform.processor() or platform.machine(),
-           'torch': torch.__version__, 'image_size': S, 'latent_size': S // model.down_factor, 'batch': B,
-           'sample_batch': SB, 'steps': steps, 'repeats': plan['repeats'], 'warmup': plan['warmup'],
-           'fast_path': {'latent_cache': True, 'cond_once': True, 'bf16': bf16,
-                         'channels_last': channels_last, 'compile': compile_, 'fused_adamw': fast['fused']},
-           'params': {'unet': sum(p.numel() for p in model.unet.parameters()),
-                      'vae': sum(p.numel() for p in model.vae.parameters())},
-           'peak_flops': peak, 'peak_flops_plain': peak_plain, 'flops': {}, 'flops_per_s': {}, 'mfu': {}, 'mfu_plain': {},
-           'peak_memory': {}}
-
-    def record(name, fns, unit, per_call, flops_fns=None):
-        sec = compare_times(fns, **T)
-        res[name] = _entry(sec['plain'], sec['fast'], unit, per_call)
-        if flops_fns is not None:   # FLOPs of the same work, counted without torch.compile (the counter does not see inside it)
-            fl = {k: count_flops(f) for k, f in flops_fns.items()}
-            res['flops'][name] = fl
-            res['flops_per_s'][name] = {k: fl[k] / sec[k] for k in fl}
-            res['mfu'][name] = res['flops_per_s'][name]['fast'] / peak if peak else None
-            res['mfu_plain'][name] = res['flops_per_s'][name]['plain'] / peak_plain if peak_plain else None
-        res['peak_memory'][name] = {k: peak_memory(f, device) for k, f in fns.items()}
-
-    uncompiled = dict(fast, compile=False)
-    if 'ldm_train' in sections:
-        record('ldm_train', {'plain': r.train_fn(plain), 'fast': r.train_fn(fast)}, 'samples/s', B,
-               {'plain': r.train_fn(plain), 'fast': r.train_fn(uncompiled)})
-    if 'vae_train' in sections: res['vae_train'] = _vae_train(cfg, image, device, bf16, channels_last, T, seed)
-    def sample_fns(n, fast_path=fast):
-        return {'plain': r.sample_fn(plain, cond_s[:n], steps), 'fast': r.sample_fn(fast_path, cond_s[:n], steps)}
-    if 'sample' in sections: record('sample', sample_fns(1), 'ms/map', 1, sample_fns(1, uncompiled))
-    if 'sample_batched' in sections: record('sample_batched', sample_fns(SB), 'maps/s', SB)
-    if 'speedups' in sections:
-        default = dict(fast, cl=False, compile=False)
-        res['speedups'] = _speedups(r, cond_s, default, device, T, steps, SB, plan['speedups'])
-    return res
-
-def _vae_train(cfg, image, device, bf16, channels_last, T, seed):
-    "VAE training steps/s, plain (fp32) against fast, on a VAE of its own (freed on return)."
-    from radiodiff.vae import build_vae
-    with torch.random.fork_rng(devices=[device] if device.type == 'cuda' else []):
-        torch.manual_seed(seed)
-        vp = build_vae(cfg).to(device).train()
-    vf = prepare_for_speed(copy.deepcopy(vp), channels_last=channels_last)
-    op, of = adamw(vp.parameters(), lr=1e-5, fused=False), adamw(vf.parameters(), lr=1e-5, fused=cfg.trainer.fused_optimizer)
-    kl = cfg.first_stage.loss.kl_weight
-    sec = compare_times({'plain': lambda: _vae_step(vp, op, image, device, False, kl),
-                         'fast': lambda: _vae_step(vf, of, _cl(image, channels_last), device, bf16, kl)}, **T)
-    return _entry(sec['plain'], sec['fast'], 'samples/s', image.shape[0])
-
-# %% ../nbs/14_bench.ipynb #ce32d32a
-def _speedups(r, cond, default, device, T, steps, SB, which) -> dict:
-    "Each lever alone against its own baseline (same weights, same inputs, interleaved)."
-    out, B = {}, r.batches[True]['cond'].shape[0]
-    default = dict(default, compile=False)   # each lever against the default path without compile (compile is a lever here)
-    fp32 = dict(_PLAIN, cache=True, cond_once=True)
-    def one(name, baseline, fns, unit, per_call):
-        sec = compare_times(fns, **T)
-        out[name] = dict(_entry(sec['plain'], sec['fast'], unit, per_call), baseline=baseline)
-    def train(name, base, lever, what):
-        if name in which:
-            one(name, what, {'plain': r.train_fn(base), 'fast': r.train_fn(dict(base, **lever))}, 'samples/s', B)
-    def sample(name, base, lever, what):
-        if name in which:
-            one(name, what, {'plain': r.sample_fn(base, cond[:1], steps), 'fast': r.sample_fn(dict(base, **lever), cond[:1], steps)},
-                'ms/map', 1)
-    dflt = ('the default path (latent cache, condition once' + (', bf16' if default['bf16'] else ', fp32')
-            + (', fused AdamW)' if default['fused'] else ')'))
-    train('latent_cache', dict(fp32, cache=False), dict(cache=True), 'fp32 LDM step encoding the image with the VAE every step')
-    sample('cond_once', dict(fp32, cond_once=False), dict(cond_once=True),
-           f'fp32 sampling at batch 1, {steps} steps, condition encoder at every step')
-    train('bf16', fp32, dict(bf16=True), 'fp32 LDM step with the latent cache')
-    sample('bf16_sample', fp32, dict(bf16=True), f'fp32 sampling at batch 1, {steps} steps, condition once')
-    train('fused_adamw', dict(default, fused=False), dict(fused=True), f"{dflt}, LDM step with torch's default AdamW")
-    train('sdpa', dict(default, math=True), dict(math=False), f'{dflt}, LDM step, attention by SDPA\'s MATH backend')
-    train('channels_last', default, dict(cl=True), f'{dflt}, LDM step')
-    train('compile', default, dict(compile=True), f'{dflt}, LDM step (compile time excluded: warm-up)')
-    sample('compile_sample', default, dict(compile=True), f'{dflt}, sampling at batch 1, {steps} steps (compile time excluded)')
-    z = torch.randn(1, *r.model.latent_shape(cond[:1])[1:], generator=torch.Generator().manual_seed(3)).to(device)
-    for name, lever in (('decoder_bf16', dict(bf16=True)), ('decoder_channels_last', dict(cl=True)),
-                        ('decoder_compile', dict(compile=True))):
-        if name in which:
-            one(name, 'fp32 VAE decode of one latent', {'plain': r.decode_fn(_PLAIN, z), 'fast': r.decode_fn(dict(_PLAIN, **lever), z)},
-                'ms/map', 1)
-    if 'batched_sampling' in which:
-        sec = compare_times({'plain': r.sample_fn(fp32, cond[:1], steps), 'fast': r.sample_fn(fp32, cond[:SB], steps)}, **T)
-        out['batched_sampling'] = {'plain': 1 / sec['plain'], 'fast': SB / sec['fast'], 'unit': 'maps/s',
-                                   'speedup': SB * sec['plain'] / sec['fast'],
-                                   'baseline': f'fp32 sampling one map at a time (batch 1 vs batch {SB})'}
-    if 'batched_eval' in which:
-        from radiodiff.evaluate import compute_metrics
-        g = torch.Generator().manual_seed(1)
-        S = cond.shape[-1]
-        p, t = torch.rand(SB, 1, S, S, generator=g), torch.rand(SB, 1, S, S, generator=g)
-        sec = compare_times({'plain': lambda: [compute_metrics(p[i:i + 1], t[i:i + 1]) for i in range(SB)],
-                             'fast': lambda: compute_metrics(p, t)}, **T)
-        out['batched_eval'] = dict(_entry(sec['plain'], sec['fast'], 'maps/s', SB),
-                                   baseline=f'metrics one map at a time (vs batch {SB})')
-    return out
-
-# %% ../nbs/14_bench.ipynb #db22df9a
-def _fmt(v, unit=''):
-    if v is None: return '-'
-    if isinstance(v, float) and (abs(v) >= 1e5 or 0 < abs(v) < 1e-2): return f'{v:.3g}'
-    return f'{v:.2f}' if isinstance(v, float) else str(v)
-
-def _pct(m): return '-' if m is None else f'{100 * m:.1f} %'
-
-def format_bench(res: dict) -> str:
-    "A markdown table of a `run_bench` result: plain, fast and speed-up per figure, then FLOPs, MFU and memory."
-    lines = [f"bench: {res.get('config') or 'config'} on {res['device']} ({res.get('device_name', '')}), "
-             f"{res['image_size']}x{res['image_size']} (latent {res['latent_size']}), batch {res['batch']}, "
-             f"sample batch {res['sample_batch']}, {res['steps']} steps, median of {res['repeats']}, "
-             f"{res.get('threads', '?')} threads; fast = {', '.join(k for k, v in res['fast_path'].items() if v)}",
-             '', '| figure | unit | plain | fast | speed-up |', '|---|---|---|---|---|']
-    for k in ('ldm_train', 'vae_train', 'sample', 'sample_batched'):
-        if k in res:
-            e = res[k]; lines.append(f"| {k} | {e['unit']} | {_fmt(e['plain'])} | {_fmt(e['fast'])} | {e['speedup']:.2f}x |")
-    for k, e in res.get('speedups', {}).items():
-        lines.append(f"| speed-up `{k}` | {e['unit']} | {_fmt(e['plain'])} | {_fmt(e['fast'])} | {e['speedup']:.2f}x |")
-    if res['flops']:
-        lines += ['', '| figure | GFLOPs plain | GFLOPs fast | GFLOP/s plain | GFLOP/s fast | MFU plain | MFU fast |',
-                  '|---|---|---|---|---|---|---|']
-        for k, fl in res['flops'].items():
-            fs = res['flops_per_s'][k]
-            lines.append(f"| {k} | {fl['plain'] / 1e9:.2f} | {fl['fast'] / 1e9:.2f} | {fs['plain'] / 1e9:.1f} | "
-                         f"{fs['fast'] / 1e9:.1f} | {_pct(res.get('mfu_plain', {}).get(k))} | {_pct(res['mfu'].get(k))} |")
-        pk = [f"{res[k] / 1e9:.0f} GFLOP/s" if res.get(k) else '-' for k in ('peak_flops_plain', 'peak_flops')]
-        lines.append(f"\npeak for MFU: plain {pk[0]}, fast {pk[1]}")
-    if res['peak_memory']:
-        lines += ['', '| figure | peak memory plain (MiB) | fast (MiB) | method |', '|---|---|---|---|']
-        for k, pm in res['peak_memory'].items():
-            lines.append(f"| {k} | {pm['plain']['bytes'] / 2**20:.0f} | {pm['fast']['bytes'] / 2**20:.0f} | {pm['plain']['method']} |")
-    if res.get('process_peak_rss_bytes'):
-        lines.append(f"\nprocess peak RSS {res['process_peak_rss_bytes'] / 2**30:.2f} GiB; bench wall time {res.get('wall_s', 0) / 60:.1f} min")
-    return '\n'.join(lines)
 
 # %% ../nbs/14_bench.ipynb #7aa9688b
 GPU_TARGETS = {  # (figure in the run_bench JSON, how to read it, comparison, target)

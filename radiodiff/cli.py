@@ -4,16 +4,30 @@
 
 # %% ../nbs/11_cli.ipynb #26bb0d88
 from __future__ import annotations
-import argparse, sys, traceback
+import argparse, json, resource, sys, time, traceback
 from pathlib import Path
 from typing import Optional
 
 # %% auto #0
 __all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample', 'cmd_evaluate',
-           'cmd_compare', 'cmd_demo', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'write_demo_report',
-           'run_demo', 'build_parser', 'main']
+           'cmd_compare', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'write_demo_report', 'run_demo',
+           'cmd_demo', 'build_parser', 'main']
 
-# %% ../nbs/11_cli.ipynb #5baa007c
+# %% ../nbs/11_cli.ipynb #9986d68f
+from . import __version__
+from .bench import run_bench
+from .checkpoint import NotEnoughSpace, latest_checkpoint
+from .compare import compare_predictions, compare_table
+from .config import ConfigError, find_config, load_config
+from .evaluate import evaluate_dirs
+from .load import saved_config
+from .official import import_official, read_config
+from .realmaps import evaluate_real, layout_real, read_bare_maps
+from .sample import sample_split
+from .synth import write_synthetic
+from .trainer import train
+
+# %% ../nbs/11_cli.ipynb #1d743f51
 class UserError(Exception):
     "Bad input from the user: printed as one line, exit status 2."
 
@@ -21,18 +35,15 @@ EXIT_USAGE = 2
 EXIT_FAILED = 1
 
 def _user_errors():
-    from radiodiff.config import ConfigError
-    errs = (UserError, ConfigError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError,
-            PermissionError, ValueError, KeyError)
-    try: from radiodiff.checkpoint import NotEnoughSpace
-    except ImportError: return errs
-    return errs + (NotEnoughSpace,)
+    return (UserError, ConfigError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError,
+            PermissionError, ValueError, KeyError, NotEnoughSpace)
 
 def _one_line(e: BaseException) -> str:
     "The exception as one line (a KeyError's message is its key)."
     msg = f'missing key {e}' if isinstance(e, KeyError) else str(e)
     return ' '.join(msg.split()) or type(e).__name__
 
+# %% ../nbs/11_cli.ipynb #efc6e226
 # integer options that must be at least 1 (`dest` names); `--steps` is the number of sampling steps
 _POSITIVE = ('maps', 'tx', 'size', 'steps', 'batch_size', 'num_maps', 'vae_steps', 'ldm_steps', 'radiounet_steps')
 
@@ -48,18 +59,12 @@ def _validate_args(args):
 
 def _load_cfg(args):
     "The config of `--cfg` (our layout or the official one) with `--set` overrides."
-    from radiodiff.config import find_config
-    from radiodiff.official import read_config
     if not getattr(args, 'cfg', None): raise UserError('--cfg is required (e.g. --cfg configs/tiny_ldm.yaml)')
     return read_config(find_config(args.cfg), args.set or ())
 
-def _not_yet(name):
-    raise UserError(f"'radiodiff {name}' is not yet available in this version")
-
-# %% ../nbs/11_cli.ipynb #a76d36da
+# %% ../nbs/11_cli.ipynb #b0ce9726
 def cmd_synth(args):
     "Write a synthetic RadioMapSeer-format data set."
-    from radiodiff.synth import write_synthetic
     o = Path(args.out)
     if o.exists() and (not o.is_dir() or any(o.iterdir())) and not args.overwrite:
         raise UserError(f"--out {o} already exists and is not an empty folder; pass --overwrite to write into it, "
@@ -68,11 +73,10 @@ def cmd_synth(args):
                           progress=not args.quiet, workers=args.workers)
     print(f'wrote {args.maps} maps x {args.tx} transmitters to {out}')
 
+# %% ../nbs/11_cli.ipynb #3ab9da22
 def _train(args, stage):
     cfg = _load_cfg(args)
     if stage == 'ldm' and cfg.model.kind == 'radiounet': stage = 'radiounet'   # `train` trains the model the config names
-    try: from radiodiff.trainer import train
-    except ImportError: _not_yet('train-vae' if stage == 'vae' else 'train')
     out = train(cfg, stage=stage, out=args.out, resume=args.resume)
     print(f'results in {out}')
 
@@ -84,45 +88,35 @@ def cmd_train(args):
     "Train the latent diffusion model (stage 2), or RadioUNet when the config's model.kind is 'radiounet'."
     _train(args, 'ldm')
 
+# %% ../nbs/11_cli.ipynb #c85e9b1c
 def cmd_sample(args):
-    "Sample a split with a trained model."
-    cfg = _load_cfg(args)
-    from radiodiff.sample import sample_split
+    "Sample a split with a trained model (its config: `--cfg`, else the one saved with `--ckpt`)."
+    cfg = _load_cfg(args) if args.cfg or not args.ckpt else read_config(saved_config(args.ckpt), args.set or ())
     sample_split(cfg, ckpt=args.ckpt, split=args.split, steps=args.steps, batch_size=args.batch_size,
                  use_ema=not args.raw, out=args.out, num_maps=args.num_maps)
 
 def cmd_evaluate(args):
     "Metrics of predicted maps against the ground truth."
-    try: from radiodiff.evaluate import evaluate_dirs
-    except ImportError: _not_yet('evaluate')
     db = tuple(args.db_range) if args.db_range else None
     evaluate_dirs(args.pred, args.data, split=args.split, simulation=args.simulation, cars=args.cars,
                   out=args.out, db_range=db)
 
 def cmd_compare(args):
     "One table for several prediction folders on the same maps."
-    from radiodiff.compare import compare_predictions, compare_table
     out = Path(args.out) if args.out else Path(args.dirs[0]).resolve().parent / 'compare'
     res = compare_predictions(args.dirs, args.data, split=args.split, out=out, labels=args.labels,
                               simulation=args.simulation, cars=args.cars)
     print(compare_table(res) + f'\nwrote {out / "compare.md"} and {out / "compare.csv"}')
 
-def cmd_demo(args):
-    "The whole pipeline on synthetic data with the tiny configs."
-    run_demo(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps, overrides=args.set,
-             sample_steps=args.steps, seed=args.seed, real=args.real, radiounet_steps=args.radiounet_steps)
-
+# %% ../nbs/11_cli.ipynb #f61a2ccd
 def cmd_layout_real(args):
     "Lay a folder of bare gain maps (buildings = 0, Tx = brightest pixel) out as a RadioMapSeer data set."
-    from radiodiff.realmaps import layout_real
     out = layout_real(args.src, args.out, overwrite=args.overwrite)
     n = sum(1 for _ in (out / 'gain' / 'DPM').glob('*.png'))
     print(f'wrote {n} real maps (one Tx each) to {out} in the RadioMapSeer layout; list in {out / "sources.csv"}')
 
 def cmd_bench(args):
     "Benchmark training and sampling."
-    try: from radiodiff.bench import run_bench
-    except ImportError: _not_yet('bench')
     run_bench(_load_cfg(args), device=args.device, json_out=args.json, repeats=args.repeats, threads=args.threads,
               batch=args.batch, sections=args.sections, speedups=args.speedups, channels_last=args.channels_last,
               compile=args.compile,   # None: sized for the device by bench.bench_plan
@@ -130,11 +124,9 @@ def cmd_bench(args):
 
 def cmd_import_official(args):
     "Convert an official RadioDiff checkpoint."
-    try: from radiodiff.official import import_official
-    except ImportError: _not_yet('import-official')
     import_official(args.ckpt, args.out, cfg=args.cfg)
 
-# %% ../nbs/11_cli.ipynb #65d33e78
+# %% ../nbs/11_cli.ipynb #449b9c31
 def _calibration_lines(cal: dict, k: int) -> list:
     "The report's uncertainty section for `evaluate_dirs`' calibration of a k-sample ensemble."
     return ['', '## Uncertainty of the diffusion model', '',
@@ -145,6 +137,23 @@ def _calibration_lines(cal: dict, k: int) -> list:
             f"Below the Gaussian means over-confident. With only {k} samples even a perfect model would fall short of "
             f"the Gaussian numbers (nbs/09_evaluate).", '', '![reliability: observed against expected coverage](eval/reliability.png)']
 
+# %% ../nbs/11_cli.ipynb #ef87889d
+def _real_lines(real: dict, keys: list) -> list:
+    "The report's section on the real maps: `realmaps.evaluate_real`'s result `real` (with 'source'), columns `keys`."
+    rm, rf = real['model'], real['free_space_real_fit']
+    beats = rm['nmse'] < rf['nmse']
+    return ['', f"## Real maps ({real.get('source', 'real')})", '',
+            f"The same model, trained on synthetic maps only, on {real['maps']} real gain maps laid out by `layout_real` "
+            f"(buildings = gain 0, Tx = brightest pixel). It samples at {real['image_size']} px; each prediction is "
+            f"resized bilinearly to the real maps' {real['native_size']} px, its building pixels set to 0, and scored "
+            f"there. The free-space law (gray linear in log distance) is fitted on these real maps themselves.", '',
+            '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys),
+            '| radiodiff (trained on synthetic maps) | ' + ' | '.join(f'{rm[k]:.4g}' for k in keys) + ' |',
+            '| free-space law fitted on the real maps | ' + ' | '.join(f'{rf[k]:.4g}' for k in keys) + ' |', '',
+            f"On the real maps the model {'beats' if beats else 'does NOT beat'} the real-fitted free-space law on "
+            f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}."]
+
+# %% ../nbs/11_cli.ipynb #a5b9a29b
 def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_mb: Optional[float] = None,
                       notes: Optional[list] = None,
                       real: Optional[dict] = None,   # `realmaps.evaluate_real`'s result, with 'source' (the folder), or None
@@ -152,7 +161,6 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
                       num_samples: int = 1,          # samples per map of the diffusion model (for the uncertainty section)
                      ) -> Path:
     "Write `metrics.json` and `report.md` (the comparison table or the metrics against the baselines, figures) into `out`."
-    import json
     out = Path(out)
     model, base = summary['model'], summary.get('baseline')
     metrics = {'model': model, 'baseline': base, 'baselines': summary.get('baselines', {})}
@@ -168,7 +176,6 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
              'predictions are set to 0, as in the data (`sampler.mask_buildings`), the same courtesy the baselines get.', '']
     if notes: lines += [*notes, '']
     if comparison:
-        from radiodiff.compare import compare_table
         lines += ['## Every predictor on the held-out test maps, one protocol', '',
                   'The same maps and the same metric code (`radiodiff compare`) for the trained models and the trivial '
                   'baselines; time per map as each model was sampled here (median, warm-up batch excluded).', '',
@@ -185,44 +192,36 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
     lines += ['', 'NMSE and RMSE on [0, 1] maps; SSIM and PSNR with the published data-range semantics (`_dr1`: data range 1).',
               '', '## Figures', '', '![best, median and worst maps](eval/examples.png)', '', '![error histogram](eval/error_hist.png)']
     if summary.get('calibration'): lines += _calibration_lines(summary['calibration'], num_samples)
-    if real:
-        rm, rf = real['model'], real['free_space_real_fit']
-        beats = rm['nmse'] < rf['nmse']
-        lines += ['', f"## Real maps ({real.get('source', 'real')})", '',
-                  f"The same model, trained on synthetic maps only, on {real['maps']} real gain maps laid out by `layout_real` "
-                  f"(buildings = gain 0, Tx = brightest pixel). It samples at {real['image_size']} px; each prediction is "
-                  f"resized bilinearly to the real maps' {real['native_size']} px, its building pixels set to 0, and scored "
-                  f"there. The free-space law (gray linear in log distance) is fitted on these real maps themselves.", '',
-                  '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys),
-                  '| radiodiff (trained on synthetic maps) | ' + ' | '.join(f'{rm[k]:.4g}' for k in keys) + ' |',
-                  '| free-space law fitted on the real maps | ' + ' | '.join(f'{rf[k]:.4g}' for k in keys) + ' |', '',
-                  f"On the real maps the model {'beats' if beats else 'does NOT beat'} the real-fitted free-space law on "
-                  f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}."]
+    if real: lines += _real_lines(real, keys)
     if timings:
         lines += ['', '## Time per stage', '', '| stage | seconds |', '|---|---|'] + [f'| {k} | {v:.1f} |' for k, v in timings.items()]
     if peak_mb: lines += ['', f'Peak memory (resident set): {peak_mb:.0f} MB.']
     (out / 'report.md').write_text('\n'.join(lines) + '\n')
     return out / 'report.md'
 
+# %% ../nbs/11_cli.ipynb #23bca7f2
 def _radiounet_config(common: list, steps: Optional[int]):
     "The shipped tiny RadioUNet config with the demo's overrides (and `steps` training steps when given)."
-    from radiodiff.config import load_config, find_config
     return load_config(find_config('tiny_radiounet'), common + ([f'trainer.train_num_steps={steps}'] if steps else []))
 
+def _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg) -> list:
+    "The report's notes: the models, steps and data options the demo ran with."
+    d = ldm_cfg.data
+    notes = [f"Models: the shipped `tiny_vae` / `tiny_ldm` configs ({vae_steps} VAE and {ldm_steps} LDM steps, "
+             f"{sample_steps} sampling steps, mean of `sampler.num_samples: {ldm_cfg.sampler.num_samples}` samples per map). "
+             f"Data options (nbs/01_data): `data.tx_encoding: {d.tx_encoding}`, "
+             f"`data.fill_buildings: {str(d.fill_buildings).lower()}`" + (f"; overrides: {', '.join(overrides)}" if overrides else '') + '.']
+    notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
+                 f"{unet_cfg.trainer.train_num_steps} steps on the same training maps by the same trainer, one forward pass per map.")
+    return notes
+
+# %% ../nbs/11_cli.ipynb #07e6898c
 def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
              overrides: Optional[list] = None,   # `--set KEY=VALUE` strings applied to both stages' configs
              real=None,                          # a folder of bare real gain maps: also evaluate on them (`realmaps`)
              radiounet_steps: Optional[int] = None,   # training steps of the tiny RadioUNet (None: its config's)
             ) -> Path:
     "Synthesize -> train VAE, LDM and RadioUNet -> sample the test split -> evaluate, compare -> `report.md` in `out`."
-    import time, resource
-    from radiodiff.config import load_config, find_config
-    from radiodiff.synth import write_synthetic
-    from radiodiff.trainer import train
-    from radiodiff.checkpoint import latest_checkpoint
-    from radiodiff.sample import sample_split
-    from radiodiff.evaluate import evaluate_dirs
-    from radiodiff.compare import compare_predictions
     out, timings = Path(out), {}
     data = out / 'data'
     resume = lambda d: 'latest' if latest_checkpoint(d) else None   # a re-run continues where it stopped
@@ -230,7 +229,6 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     vae_cfg = load_config(find_config('tiny_vae'), common + [f'trainer.train_num_steps={vae_steps}'])  # bad --set: fail now
     unet_cfg = _radiounet_config(common, radiounet_steps)                                             # here too
     if real is not None:                                     # a bad --real fails now too, before any training
-        from radiodiff.realmaps import read_bare_maps, layout_real, evaluate_real
         read_bare_maps(real)
     t0 = time.time()
     if (data / 'png').exists(): print(f'demo: reusing the synthetic data in {data}')
@@ -266,32 +264,27 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
         real_result = {**evaluate_real(ldm_cfg, real_data, out / 'real', ckpt=ldm_dir, seed=seed), 'source': str(real)}
         timings['real maps'] = time.time() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    d = ldm_cfg.data
-    notes = [f"Models: the shipped `tiny_vae` / `tiny_ldm` configs ({vae_steps} VAE and {ldm_steps} LDM steps, "
-             f"{sample_steps} sampling steps, mean of `sampler.num_samples: {ldm_cfg.sampler.num_samples}` samples per map). "
-             f"Data options (nbs/01_data): `data.tx_encoding: {d.tx_encoding}`, "
-             f"`data.fill_buildings: {str(d.fill_buildings).lower()}`" + (f"; overrides: {', '.join(overrides)}" if overrides else '') + '.']
-    notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
-                 f"{unet_cfg.trainer.train_num_steps} steps on the same training maps by the same trainer, one forward pass per map.")
+    notes = _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg)
     report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result, comparison=comparison,
                                num_samples=ldm_cfg.sampler.num_samples)
     print(f'report: {report}')
     return report
 
-# %% ../nbs/11_cli.ipynb #c89f454d
+# %% ../nbs/11_cli.ipynb #d3ef15cd
+def cmd_demo(args):
+    "The whole pipeline on synthetic data with the tiny configs."
+    run_demo(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps, overrides=args.set,
+             sample_steps=args.steps, seed=args.seed, real=args.real, radiounet_steps=args.radiounet_steps)
+
+# %% ../nbs/11_cli.ipynb #7d0ca4ca
 def _common(p, cfg=True):
     if cfg:
         p.add_argument('--cfg', help='YAML config (ours or an official RadioDiff file)')
         p.add_argument('--set', action='append', metavar='KEY=VALUE', help='override a config key (repeatable)')
     p.add_argument('--debug', action='store_true', help='show tracebacks')
 
-def build_parser() -> argparse.ArgumentParser:
-    "The `radiodiff` argument parser with one subparser per command."
-    from radiodiff import __version__
-    ap = argparse.ArgumentParser(prog='radiodiff', description='RadioDiff radio map construction: data, training, sampling, evaluation.')
-    ap.add_argument('--version', action='version', version=f'radiodiff {__version__}')
-    sub = ap.add_subparsers(dest='command', metavar='COMMAND')
-
+def _add_synth(sub):
+    "Add the `synth` subcommand to `sub`."
     p = sub.add_parser('synth', help='write a synthetic RadioMapSeer-format data set')
     p.add_argument('--out', required=True, help='output folder'); p.add_argument('--maps', type=int, default=40)
     p.add_argument('--tx', type=int, default=8, help='transmitters per map'); p.add_argument('--seed', type=int, default=0)
@@ -300,6 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--overwrite', action='store_true', help='write into an existing, non-empty --out')
     p.add_argument('--workers', type=int, default=1, help='processes (one per core is fastest; same files for any number)')
 
+def _add_train(sub):
+    "Add the `train-vae` and `train` subcommands to `sub`."
     for name, func, what in [('train-vae', cmd_train_vae, 'train the first stage (KL autoencoder)'),
                              ('train', cmd_train, 'train the latent diffusion model')]:
         p = sub.add_parser(name, help=what); _common(p)
@@ -307,13 +302,18 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument('--resume', nargs='?', const='latest', help="resume from the latest checkpoint or a path")
         p.set_defaults(func=func)
 
+def _add_sample(sub):
+    "Add the `sample` subcommand to `sub`."
     p = sub.add_parser('sample', help='sample a split with a trained model (+ std maps when sampler.num_samples > 1)'); _common(p)
-    p.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path)')
+    p.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path); without --cfg its saved config is used')
     p.add_argument('--split', default=None, choices=['train', 'val', 'test']); p.add_argument('--steps', type=int)
     p.add_argument('--batch-size', type=int); p.add_argument('--num-maps', type=int)
     p.add_argument('--raw', action='store_true', help='raw weights instead of EMA'); p.add_argument('--out', help='output folder')
     p.set_defaults(func=cmd_sample)
 
+# %% ../nbs/11_cli.ipynb #0cdf7203
+def _add_evaluate(sub):
+    "Add the `evaluate` subcommand to `sub`."
     p = sub.add_parser('evaluate', help='metrics of predictions against the ground truth'); _common(p, cfg=False)
     p.add_argument('--pred', required=True, help='folder of {map}_{tx}.png predictions')
     p.add_argument('--data', required=True, help='RadioMapSeer-format data root'); p.add_argument('--split', default='test')
@@ -321,6 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--db-range', type=float, nargs=2, metavar=('MIN_DB', 'MAX_DB'), help='dB window of the gray levels')
     p.add_argument('--out', help='report folder (default: PRED/../eval)'); p.set_defaults(func=cmd_evaluate)
 
+def _add_compare(sub):
+    "Add the `compare` subcommand to `sub`."
     p = sub.add_parser('compare', help='one table for several prediction folders on the same maps'); _common(p, cfg=False)
     p.add_argument('dirs', nargs='+', metavar='DIR', help='prediction folders of {map}_{tx}.png (radiodiff sample)')
     p.add_argument('--data', required=True, help='RadioMapSeer-format data root')
@@ -330,6 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', help='where compare.md, compare.csv and the reports go (default: DIR/../compare)')
     p.set_defaults(func=cmd_compare)
 
+def _add_demo(sub):
+    "Add the `demo` subcommand to `sub`."
     p = sub.add_parser('demo', help='the whole pipeline, tiny, on synthetic data'); _common(p, cfg=False)
     p.add_argument('--out', default='runs/demo'); p.add_argument('--maps', type=int, default=48)
     p.add_argument('--tx', type=int, default=16); p.add_argument('--vae-steps', type=int, default=150)
@@ -340,12 +344,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--real', metavar='DIR', help='also evaluate on a folder of bare real gain maps (e.g. ../shared/realmaps)')
     p.add_argument('--radiounet-steps', type=int, help='training steps of the tiny RadioUNet (default: its config)')
 
+# %% ../nbs/11_cli.ipynb #e04f274f
+def _add_layout_real(sub):
+    "Add the `layout-real` subcommand to `sub`."
     p = sub.add_parser('layout-real', help='lay a folder of bare gain maps out as a RadioMapSeer data set'); _common(p, cfg=False)
     p.add_argument('--src', required=True, help='folder of 8-bit gain maps (*.png; buildings = 0, Tx = brightest pixel)')
     p.add_argument('--out', required=True, help='output folder (RadioMapSeer layout)')
     p.add_argument('--overwrite', action='store_true', help='write into an existing, non-empty --out')
     p.set_defaults(func=cmd_layout_real)
 
+def _add_bench(sub):
+    "Add the `bench` subcommand to `sub`."
     p = sub.add_parser('bench', help='throughput, latency, memory and FLOPs'); _common(p)
     p.add_argument('--device', default=None); p.add_argument('--json', help='write the figures as JSON here')
     p.add_argument('--repeats', type=int, help='timed repeats per figure, median reported (default: sized for the device)')
@@ -358,9 +367,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument('--threads', type=int, help='torch CPU threads during the bench (1 is best on a busy machine)')
     p.set_defaults(func=cmd_bench)
 
+def _add_import_official(sub):
+    "Add the `import-official` subcommand to `sub`."
     p = sub.add_parser('import-official', help='convert an official RadioDiff checkpoint'); _common(p, cfg=False)
     p.add_argument('--ckpt', required=True); p.add_argument('--out', required=True)
     p.add_argument('--cfg', help='the official YAML the checkpoint was trained with'); p.set_defaults(func=cmd_import_official)
+
+# %% ../nbs/11_cli.ipynb #0902880c
+def build_parser() -> argparse.ArgumentParser:
+    "The `radiodiff` argument parser with one subparser per command."
+    ap = argparse.ArgumentParser(prog='radiodiff', description='RadioDiff radio map construction: data, training, sampling, evaluation.')
+    ap.add_argument('--version', action='version', version=f'radiodiff {__version__}')
+    sub = ap.add_subparsers(dest='command', metavar='COMMAND')
+    for add in (_add_synth, _add_train, _add_sample, _add_evaluate, _add_compare,
+                _add_demo, _add_layout_real, _add_bench, _add_import_official):
+        add(sub)
     return ap
 
 # %% ../nbs/11_cli.ipynb #3d015cf1

@@ -8,8 +8,8 @@ import csv, json, re
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
-from .evaluate import (BASELINES, METRIC_FORMATS, METRIC_HEADS, METRIC_KEYS, _name_key, evaluate_dirs,
-                                list_map_names, split_names)
+from .evaluate import BASELINES, METRIC_FORMATS, METRIC_HEADS, METRIC_KEYS, evaluate_dirs
+from .maps import list_map_names, map_name_key, split_names
 
 # %% auto #0
 __all__ = ['MismatchedPredictions', 'check_same_maps', 'compare_predictions', 'compare_table']
@@ -44,7 +44,7 @@ def check_same_maps(folders: dict, keep: Optional[set] = None, show: int = 5) ->
     (lab0, ref), problems = next(iter(sets.items())), []
     for lab, got in sets.items():
         if got == ref: continue
-        only_ref, only_got = sorted(ref - got, key=_name_key), sorted(got - ref, key=_name_key)
+        only_ref, only_got = sorted(ref - got, key=map_name_key), sorted(got - ref, key=map_name_key)
         problems.append(f"{folders[lab]} ({lab}: {len(got)} maps) and {folders[lab0]} ({lab0}: {len(ref)} maps) differ: "
                         + '; '.join(f"{len(v)} only in {folders[w]}, e.g. {', '.join(v[:show])}"
                                     for w, v in ((lab0, only_ref), (lab, only_got)) if v))
@@ -54,7 +54,7 @@ def check_same_maps(folders: dict, keep: Optional[set] = None, show: int = 5) ->
                                     '(radiodiff sample --split test, the same --num-maps).')
     if not ref: raise FileNotFoundError(f"no {{map}}_{{tx}}.png predictions in {folders[lab0]}"
                                         + (" for the maps of the split" if keep is not None else ''))
-    return sorted(ref, key=_name_key)
+    return sorted(ref, key=map_name_key)
 
 # %% ../nbs/09c_compare.ipynb #e32332a8
 def _sampling_time(folder: Path) -> Optional[dict]:

@@ -14,9 +14,9 @@ import yaml
 __all__ = ['PRECISIONS', 'FirstStageLossConfig', 'FirstStageConfig', 'UNetConfig', 'SDEConfig', 'ModelConfig', 'DataConfig',
            'TrainerConfig', 'SamplerConfig', 'RadioUNetConfig', 'Config', 'ConfigError', 'config_from_dict',
            'config_to_dict', 'validate_config', 'masks_buildings', 'apply_overrides', 'read_yaml', 'is_official_layout',
-           'load_config', 'save_config', 'config_dir', 'find_config']
+           'config_dir', 'find_config', 'load_config', 'save_config']
 
-# %% ../nbs/00_config.ipynb #bba596eb
+# %% ../nbs/00_config.ipynb #891596ee
 @dataclass
 class FirstStageLossConfig:
     "The VAE loss: L1 + L2 + LPIPS reconstruction, KL, hinge PatchGAN (SPEC Part 2 §3.2)."
@@ -48,6 +48,7 @@ class FirstStageConfig:
     ckpt_path: Optional[str] = None  # a trained VAE (our checkpoint folder or file); required by `radiodiff train`
     loss: FirstStageLossConfig = field(default_factory=FirstStageLossConfig)
 
+# %% ../nbs/00_config.ipynb #14393d87
 @dataclass
 class UNetConfig:
     "The dual-decoder U-Net and its condition encoder (SPEC Part 2 §4)."
@@ -85,6 +86,7 @@ class ModelConfig:
     latent_cache: bool = True        # encode each training map once and sample from the cached posterior
     kind: str = 'ldm'                # 'ldm' (RadioDiff) or 'radiounet' (the learned baseline, nbs/07c_radiounet and `radiounet` below)
 
+# %% ../nbs/00_config.ipynb #61270816
 @dataclass
 class DataConfig:
     "Where the maps are and how they are read (SPEC Part 2 §2)."
@@ -128,6 +130,7 @@ class TrainerConfig:
     seed: int = 0                    # seed of the run (weights, data order, noise)
     max_nonfinite_skips: int = 0     # steps with a NaN/Inf loss that may be skipped before the run stops
 
+# %% ../nbs/00_config.ipynb #3ebe247d
 @dataclass
 class SamplerConfig:
     "Sampling a split with a trained model (SPEC Part 2 §7)."
@@ -177,6 +180,7 @@ def _type_name(tp) -> str:
     if origin is list: return f'list of {_type_name(typing.get_args(tp)[0])}'
     return getattr(tp, '__name__', str(tp))
 
+# %% ../nbs/00_config.ipynb #f862a261
 def _coerce(value, tp, path: str):
     "Check `value` against the annotation `tp`, converting where the meaning is unambiguous."
     bad = ConfigError(f"{path}: expected {_type_name(tp)}, got {value!r} ({type(value).__name__})")
@@ -354,8 +358,28 @@ def is_official_layout(data) -> bool:
     return isinstance(m, dict) and any(k in m for k in ('model_type', 'ddconfig', 'first_stage', 'unet', 'lossconfig'))
 
 # %% ../nbs/00_config.ipynb #45e38ba3
+def config_dir() -> Path:
+    "The folder of the shipped configs: the package data `radiodiff/configs/` (in a wheel as in a source checkout)."
+    return Path(str(importlib.resources.files('radiodiff') / 'configs'))
+
+def _resolve(name) -> Optional[Path]:
+    "`name` as a path if it exists, else the shipped config of that name, else None."
+    p = Path(name)
+    if p.exists(): return p
+    for cand in (config_dir() / p.name, config_dir() / f'{p.name}.yaml'):
+        if cand.exists(): return cand
+    return None
+
+def find_config(name) -> Path:
+    "A config path: `name` if it exists, else the shipped config `name` (`tiny_ldm`, `tiny_ldm.yaml`, `configs/tiny_ldm.yaml`)."
+    if (p := _resolve(name)) is not None: return p
+    shipped = ', '.join(sorted(q.stem for q in config_dir().glob('*.yaml')))
+    raise ConfigError(f"config not found: {name} (looked in the current folder and {config_dir()}; shipped: {shipped})")
+
+# %% ../nbs/00_config.ipynb #c54ec3ad
 def load_config(path, overrides=()) -> Config:
-    "Load a YAML config in our layout, apply `'a.b=value'` overrides and validate (official files: `radiodiff.official.read_config`)."
+    "Load a YAML config in our layout (a path, or a shipped config's name as `find_config` takes it), apply `'a.b=value'` overrides and validate (official files: `radiodiff.official.read_config`)."
+    path = _resolve(path) or path     # a missing file: read_yaml says so
     data = read_yaml(path)
     if is_official_layout(data):
         raise ConfigError(f"{path}: an official RadioDiff config; load it with radiodiff.official.read_config "
@@ -370,16 +394,3 @@ def save_config(cfg: Config, path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(config_to_dict(cfg), sort_keys=False))
     return path
-
-def config_dir() -> Path:
-    "The folder of the shipped configs: the package data `radiodiff/configs/` (in a wheel as in a source checkout)."
-    return Path(str(importlib.resources.files('radiodiff') / 'configs'))
-
-def find_config(name) -> Path:
-    "A config path: `name` if it exists, else the shipped config `name` (`tiny_ldm`, `tiny_ldm.yaml`, `configs/tiny_ldm.yaml`)."
-    p = Path(name)
-    if p.exists(): return p
-    for cand in (config_dir() / p.name, config_dir() / f'{p.name}.yaml'):
-        if cand.exists(): return cand
-    shipped = ', '.join(sorted(q.stem for q in config_dir().glob('*.yaml')))
-    raise ConfigError(f"config not found: {name} (looked in the current folder and {config_dir()}; shipped: {shipped})")

@@ -11,11 +11,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
+from fastcore.basics import patch
 from torch.utils.data import Dataset, DataLoader, DistributedSampler
 
 # %% auto #0
 __all__ = ['TX_ENCODINGS', 'split_map_ids', 'read_gray', 'encode_tx', 'fill_building_pixels', 'RadioMapSeer', 'build_dataset',
-           'loader_seed', 'DataStream']
+           'check_data_files', 'loader_seed', 'DataStream']
 
 # %% ../nbs/01_data.ipynb #6f4dd986
 _SPLITS = {'radiodiff': (501, 600), 'radiounet': (501, 601)}  # (first val position, first test position) of 700
@@ -125,16 +126,34 @@ def _condition(buildings: np.ndarray, tx: np.ndarray, third: np.ndarray, size: i
     return np.stack([_resize(buildings, size, 'nearest'), encode_tx(_resize_tx(tx, size), tx_encoding),
                      _resize(third, size, 'nearest')]).astype(np.float32)
 
-# %% ../nbs/01_data.ipynb #511fbb69
+# %% ../nbs/01_data.ipynb #c0cae5e5
 _SIMULATIONS = ('DPM', 'IRT2', 'IRT4')
 _LAYOUT = ("RadioMapSeer layout expected under the root: png/buildings_complete/{map}.png, png/antennas/{map}_{tx}.png, "
            "gain/{DPM,IRT2,IRT4}/{map}_{tx}.png (and png/cars/{map}.png, gain/carsDPM/... with cars=True); "
            "download RadioMapSeer or write a synthetic one with `radiodiff synth --out DIR`")
 
 def _ids_in(folder: Path, pattern: str) -> list:
+    "The regex groups of every file name in `folder` that matches `pattern` in full."
     rx = re.compile(pattern)
     return [m.groups() for m in (rx.fullmatch(e.name) for e in os.scandir(folder)) if m]
 
+def _count_tx(gain_dir: Path, all_ids) -> int:
+    "Transmitters per map, counted from the gain files `{map}_{tx}.png` in `gain_dir`; every map in `all_ids` must have them all."
+    txs = {}
+    for m, t in _ids_in(gain_dir, r'(\d+)_(\d+)\.png'): txs.setdefault(int(m), set()).add(int(t))
+    if any(not txs.get(m) for m in all_ids):
+        missing = [m for m in all_ids if not txs.get(m)][:5]
+        raise FileNotFoundError(f"no gain maps {{map}}_{{tx}}.png in {gain_dir} for maps {missing}. {_LAYOUT}")
+    num_tx = max(len(v) for v in txs.values())
+    for m in all_ids:   # a map with a missing transmitter is an error, never a silently smaller data set
+        gap = sorted(set(range(num_tx)) - txs[m])
+        if gap:
+            raise FileNotFoundError(f"missing file {gain_dir / f'{m}_{gap[0]}.png'} (map {m} has "
+                                    f"{num_tx - len(gap)} of {num_tx} transmitters); restore it, or pass "
+                                    f"num_tx={min(len(v) for v in txs.values())} to use fewer per map")
+    return num_tx
+
+# %% ../nbs/01_data.ipynb #10eb718d
 class RadioMapSeer(Dataset):
     "RadioMapSeer samples `{'image': (1,H,W), 'cond': (3,H,W), 'name': '{map}_{tx}'}`, all in [-1, 1] (SPEC Part 2 §2.3)."
     def __init__(self, root,                    # RadioMapSeer folder (real, or written by `write_synthetic`)
@@ -174,63 +193,62 @@ class RadioMapSeer(Dataset):
         self.map_ids = splits[phase]
         if num_tx is None:
             if self.full: num_tx = 2 if simulation == 'IRT4' else 80
-            else:
-                txs = {}
-                for m, t in _ids_in(self.gain_dir, r'(\d+)_(\d+)\.png'): txs.setdefault(int(m), set()).add(int(t))
-                if any(not txs.get(m) for m in all_ids):
-                    missing = [m for m in all_ids if not txs.get(m)][:5]
-                    raise FileNotFoundError(f"no gain maps {{map}}_{{tx}}.png in {self.gain_dir} for maps {missing}. {_LAYOUT}")
-                num_tx = max(len(v) for v in txs.values())
-                for m in all_ids:   # a map with a missing transmitter is an error, never a silently smaller data set
-                    gap = sorted(set(range(num_tx)) - txs[m])
-                    if gap:
-                        raise FileNotFoundError(f"missing file {self.gain_dir / f'{m}_{gap[0]}.png'} (map {m} has "
-                                                f"{num_tx - len(gap)} of {num_tx} transmitters); restore it, or pass "
-                                                f"num_tx={min(len(v) for v in txs.values())} to use fewer per map")
+            else: num_tx = _count_tx(self.gain_dir, all_ids)
         if int(num_tx) < 1: raise ValueError(f"num_tx={num_tx} must be >= 1")
         self.num_tx = int(num_tx)
         # the native size, from the first map's building image; every file must match it
         self.native_size = read_gray(self.building_dir / f'{all_ids[0]}.png').shape[0]
 
-    def __len__(self): return len(self.map_ids) * self.num_tx
+# %% ../nbs/01_data.ipynb #f90e8bce
+@patch
+def __len__(self: RadioMapSeer): return len(self.map_ids) * self.num_tx
 
-    def __repr__(self):
-        return (f"RadioMapSeer({str(self.root)!r}, phase={self.phase!r}, simulation={self.simulation!r}, cars={self.cars}, "
-                f"image_size={self.image_size}, split={self.split!r}): {len(self.map_ids)} maps x {self.num_tx} Tx = {len(self)} samples")
+@patch
+def __repr__(self: RadioMapSeer):
+    return (f"RadioMapSeer({str(self.root)!r}, phase={self.phase!r}, simulation={self.simulation!r}, cars={self.cars}, "
+            f"image_size={self.image_size}, split={self.split!r}): {len(self.map_ids)} maps x {self.num_tx} Tx = {len(self)} samples")
 
-    def name(self, idx: int) -> str:
-        "The sample's name '{map}_{tx}' (the official prediction file name without '.png')."
-        return f"{self.map_ids[idx // self.num_tx]}_{idx % self.num_tx}"
+@patch
+def name(self: RadioMapSeer, idx: int) -> str:
+    "The sample's name '{map}_{tx}' (the official prediction file name without '.png')."
+    return f"{self.map_ids[idx // self.num_tx]}_{idx % self.num_tx}"
 
-    def _index(self, idx: int):
-        "(map id, Tx index) of sample `idx` (negative indices count from the end)."
-        if not -len(self) <= idx < len(self): raise IndexError(f"index {idx} out of range for {len(self)} samples")
-        idx = int(idx) % len(self)
-        return self.map_ids[idx // self.num_tx], idx % self.num_tx
+# %% ../nbs/01_data.ipynb #c7f40255
+@patch
+def _index(self: RadioMapSeer, idx: int):
+    "(map id, Tx index) of sample `idx` (negative indices count from the end)."
+    if not -len(self) <= idx < len(self): raise IndexError(f"index {idx} out of range for {len(self)} samples")
+    idx = int(idx) % len(self)
+    return self.map_ids[idx // self.num_tx], idx % self.num_tx
 
-    def _cond(self, m: int, t: int, buildings: np.ndarray) -> np.ndarray:
-        "The (3, S, S) condition of map `m`, Tx `t` in gray levels, from its native-size building map."
-        n = self.native_size
-        tx = read_gray(self.antenna_dir / f'{m}_{t}.png', n)
-        third = read_gray(self.car_dir / f'{m}.png', n) if self.cars else buildings
-        return _condition(buildings, tx, third, self.image_size, self.tx_encoding)
+# %% ../nbs/01_data.ipynb #01b9e3fe
+@patch
+def _cond(self: RadioMapSeer, m: int, t: int, buildings: np.ndarray) -> np.ndarray:
+    "The (3, S, S) condition of map `m`, Tx `t` in gray levels, from its native-size building map."
+    n = self.native_size
+    tx = read_gray(self.antenna_dir / f'{m}_{t}.png', n)
+    third = read_gray(self.car_dir / f'{m}.png', n) if self.cars else buildings
+    return _condition(buildings, tx, third, self.image_size, self.tx_encoding)
 
-    def condition(self, idx: int) -> dict:
-        "Only `{'cond', 'name'}` of sample `idx`, as `ds[idx]` gives them, without reading the gain map (for the latent cache)."
-        m, t = self._index(idx)
-        cond = self._cond(m, t, read_gray(self.building_dir / f'{m}.png', self.native_size))
-        return {'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
+@patch
+def condition(self: RadioMapSeer, idx: int) -> dict:
+    "Only `{'cond', 'name'}` of sample `idx`, as `ds[idx]` gives them, without reading the gain map (for the latent cache)."
+    m, t = self._index(idx)
+    cond = self._cond(m, t, read_gray(self.building_dir / f'{m}.png', self.native_size))
+    return {'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
 
-    def __getitem__(self, idx: int) -> dict:
-        m, t = self._index(idx)
-        n, s = self.native_size, self.image_size
-        buildings = read_gray(self.building_dir / f'{m}.png', n)
-        gain = read_gray(self.gain_dir / f'{m}_{t}.png', n)
-        cond = self._cond(m, t, buildings)
-        image = _resize(gain, s, 'bilinear').astype(np.float32)
-        if self.fill_buildings: image = fill_building_pixels(image, cond[0] > 0)
-        image = image[None]
-        return {'image': torch.from_numpy(image / 255 * 2 - 1), 'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
+# %% ../nbs/01_data.ipynb #b21dea4f
+@patch
+def __getitem__(self: RadioMapSeer, idx: int) -> dict:
+    m, t = self._index(idx)
+    n, s = self.native_size, self.image_size
+    buildings = read_gray(self.building_dir / f'{m}.png', n)
+    gain = read_gray(self.gain_dir / f'{m}_{t}.png', n)
+    cond = self._cond(m, t, buildings)
+    image = _resize(gain, s, 'bilinear').astype(np.float32)
+    if self.fill_buildings: image = fill_building_pixels(image, cond[0] > 0)
+    image = image[None]
+    return {'image': torch.from_numpy(image / 255 * 2 - 1), 'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
 
 # %% ../nbs/01_data.ipynb #203a338c
 def build_dataset(cfg, phase: str = 'train') -> RadioMapSeer:
@@ -238,6 +256,27 @@ def build_dataset(cfg, phase: str = 'train') -> RadioMapSeer:
     d = cfg.data
     return RadioMapSeer(d.root, phase=phase, simulation=d.simulation, cars=d.cars, image_size=d.image_size,
                         split=d.split, num_tx=d.num_tx, tx_encoding=d.tx_encoding, fill_buildings=d.fill_buildings)
+
+# %% ../nbs/01_data.ipynb #686b0e4a
+def check_data_files(ds) -> int:
+    """Check that every PNG a `RadioMapSeer` data set will read exists, is an image and has the data set's native size
+    (headers only: fast); returns the number of files checked (0 for other data sets)."""
+    if not all(hasattr(ds, a) for a in ('map_ids', 'num_tx', 'building_dir', 'antenna_dir', 'gain_dir', 'native_size')): return 0
+    n, files = ds.native_size, []
+    for m in ds.map_ids:
+        files.append(ds.building_dir / f'{m}.png')
+        if getattr(ds, 'cars', False): files.append(ds.car_dir / f'{m}.png')
+        for t in range(ds.num_tx): files += [ds.antenna_dir / f'{m}_{t}.png', ds.gain_dir / f'{m}_{t}.png']
+    for f in files:
+        if not f.is_file(): raise FileNotFoundError(f"missing file {f} (data.root={ds.root}); the data set lists map {f.stem.split('_')[0]} "
+                                                    f"with {ds.num_tx} transmitters")
+        try:
+            with Image.open(f) as im: size = im.size
+        except (UnidentifiedImageError, OSError, SyntaxError) as e:
+            raise ValueError(f"cannot read the PNG {f} ({type(e).__name__}); the file is corrupt or not an image") from None
+        if size != (n, n): raise ValueError(f"{f} is {size[0]}x{size[1]} pixels but the data set's maps are {n}x{n}")
+    return len(files)
+
 
 # %% ../nbs/01_data.ipynb #0839f91d
 def loader_seed(seed: int, epoch: int, rank: int = 0) -> int:

@@ -4,21 +4,24 @@
 
 # %% ../nbs/09_evaluate.ipynb #0bcae428
 from __future__ import annotations
-import csv, json, math, re
+import csv, json, math
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['METRIC_KEYS', 'STD_DIR', 'BASELINES', 'COVERAGE_Z', 'METRIC_HEADS', 'METRIC_FORMATS', 'nmse', 'mse', 'rmse', 'psnr',
-           'gaussian_window', 'ssim', 'compute_metrics', 'list_map_names', 'read_map', 'write_map', 'gain_dir',
-           'write_std', 'read_std', 'split_names', 'TrivialBaseline', 'fit_baseline', 'baseline_predictions',
+__all__ = ['METRIC_KEYS', 'BASELINES', 'COVERAGE_Z', 'METRIC_HEADS', 'METRIC_FORMATS', 'nmse', 'mse', 'rmse', 'psnr',
+           'gaussian_window', 'ssim', 'compute_metrics', 'TrivialBaseline', 'fit_baseline', 'baseline_predictions',
            'gaussian_coverage', 'coverage_counts', 'plot_reliability', 'summary_table', 'plot_examples',
            'plot_error_hist', 'evaluate_dirs']
+
+# %% ../nbs/09_evaluate.ipynb #9e099746
+from .maps import (STD_DIR, gain_dir, list_map_names, map_name_key, read_condition, read_map, read_std,
+                            split_names, write_map)
 
 # %% ../nbs/09_evaluate.ipynb #af1ffbf5
 def _check_pair(pred: torch.Tensor, target: torch.Tensor):
@@ -127,97 +130,6 @@ def compute_metrics(pred: torch.Tensor, target: torch.Tensor, db_range=None, bor
     if db_range is not None: out['rmse_db'] = out['rmse'] * _db_width(db_range)
     return out
 
-# %% ../nbs/09_evaluate.ipynb #6e77608a
-_NAME = re.compile(r'^(\d+)_(\d+)$')
-
-def _name_key(name: str): m, t = name.split('_'); return int(m), int(t)
-
-def list_map_names(folder) -> list[str]:
-    "Sorted `{map}_{tx}` names of the PNG files in `folder` (other files are ignored)."
-    folder = Path(folder)
-    if not folder.is_dir(): raise FileNotFoundError(f"folder not found: {folder}")
-    return sorted((p.stem for p in folder.glob('*.png') if _NAME.match(p.stem)), key=_name_key)
-
-
-def read_map(path) -> np.ndarray:
-    "A gray PNG as float32 (H, W) in [0,1] (first channel of a multi-channel image); a corrupt file fails naming it."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"map not found: {path}")
-    try:
-        with Image.open(path) as im: a = np.asarray(im)
-    except (OSError, SyntaxError, ValueError) as e:   # PIL's UnidentifiedImageError is an OSError
-        raise ValueError(f"cannot read the PNG {path} ({type(e).__name__}: {' '.join(str(e).split())}); "
-                         f"the file is corrupt or not an image") from None
-    if a.ndim == 3: a = a[..., 0]
-    if a.dtype == np.uint16: return a.astype(np.float32) / 65535
-    return a.astype(np.float32) / 255
-
-
-def write_map(path, x) -> None:
-    "Write a map in [0,1] ((H,W) array or tensor) as an 8-bit gray PNG, round(255 x)."
-    x = x.detach().float().cpu().numpy() if torch.is_tensor(x) else np.asarray(x, dtype=np.float32)
-    x = np.squeeze(x)
-    if x.ndim != 2: raise ValueError(f"write_map expects one (H, W) map, got shape {x.shape}")
-    Image.fromarray(np.round(np.clip(x, 0, 1) * 255).astype(np.uint8)).save(path)
-
-
-def gain_dir(data_root, simulation: str = 'DPM', cars: bool = False) -> Path:
-    "The folder of the ground-truth maps, `gain/{simulation}` or `gain/cars{simulation}`."
-    d = Path(data_root) / 'gain' / (f'cars{simulation}' if cars else simulation)
-    if not d.is_dir():
-        raise FileNotFoundError(f"ground-truth folder not found: {d} (is data_root={str(data_root)!r} a RadioMapSeer "
-                                f"folder with gain/{'cars' if cars else ''}{simulation}? `radiodiff synth` writes one)")
-    return d
-
-# %% ../nbs/09_evaluate.ipynb #6a5c6876
-STD_DIR = 'std'   # a prediction folder's std maps: {pred}/std/{map}_{tx}.png
-
-def write_std(path, std) -> None:
-    "Write a per-pixel std map ((H,W), [0,1] map units) as a 16-bit gray PNG, round(65535 std)."
-    s = std.detach().float().cpu().numpy() if torch.is_tensor(std) else np.asarray(std, dtype=np.float32)
-    s = np.squeeze(s)
-    if s.ndim != 2: raise ValueError(f"write_std expects one (H, W) map, got shape {s.shape}")
-    if not (np.isfinite(s).all() and s.min() >= 0): raise ValueError(f"a std map must be finite and >= 0 ({path})")
-    Image.fromarray(np.round(np.clip(s, 0, 1) * 65535).astype(np.uint16)).save(path)
-
-
-def read_std(path) -> np.ndarray:
-    "A std map written by `write_std` as float32 (H, W): the 16-bit value / 65535 (an 8-bit PNG is refused)."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"std map not found: {path}")
-    with Image.open(path) as im: mode = im.mode
-    if mode not in ('I;16', 'I;16B', 'I;16L'):
-        raise ValueError(f"{path} is not a 16-bit gray PNG (mode {mode}); std maps are written by `write_std`")
-    return read_map(path)
-
-# %% ../nbs/09_evaluate.ipynb #ebca61d6
-def _disk_map_ids(data_root, simulation, cars) -> list[int]:
-    return sorted({_name_key(n)[0] for n in list_map_names(gain_dir(data_root, simulation, cars))})
-
-
-def split_names(data_root, split: str = 'test', simulation: str = 'DPM', cars: bool = False,
-                scheme: str = 'radiodiff') -> Optional[list[str]]:
-    "The `{map}_{tx}` ground-truth names of `split`, or None when `radiodiff.data` is not available."
-    try: from radiodiff.data import split_map_ids
-    except ImportError: return None
-    ids = split_map_ids(scheme, map_ids=_disk_map_ids(data_root, simulation, cars))  # official when all 700 are there
-    if split not in ids: raise ValueError(f"split must be one of {sorted(ids)}, got {split!r}")
-    keep = set(int(i) for i in ids[split])
-    return [n for n in list_map_names(gain_dir(data_root, simulation, cars)) if _name_key(n)[0] in keep]
-
-
-def _load_cond(data_root, name):
-    "Buildings (H,W) bool (None if absent) and the Tx pixel (row, col) (None if absent)."
-    m, _ = name.split('_')
-    b = Path(data_root) / 'png' / 'buildings_complete' / f'{m}.png'
-    a = Path(data_root) / 'png' / 'antennas' / f'{name}.png'
-    buildings = read_map(b) > 0.5 if b.is_file() else None
-    tx = None
-    if a.is_file():
-        ant = read_map(a)
-        tx = np.unravel_index(int(np.argmax(ant)), ant.shape)
-    return buildings, tx
-
 # %% ../nbs/09_evaluate.ipynb #348c4819
 BASELINES = ('mean_map', 'free_space')
 
@@ -230,7 +142,7 @@ class TrivialBaseline:
         self.shape = tuple(mean.shape) if mean is not None else shape
 
     def predict(self, name: str, shape: Optional[tuple] = None) -> np.ndarray:
-        buildings, tx = _load_cond(self.data_root, name)
+        buildings, tx = read_condition(self.data_root, name)
         if self.kind == 'mean_map':
             out = self.mean.copy()
         else:
@@ -251,7 +163,7 @@ class TrivialBaseline:
         extra = f"a={self.coef[0]:.4f}, b={self.coef[1]:.4f}" if self.kind == 'free_space' else f"shape={self.mean.shape}"
         return f"TrivialBaseline({self.kind!r}, {extra}, fitted on {self.fitted_on} maps)"
 
-
+# %% ../nbs/09_evaluate.ipynb #d5fd5922
 def fit_baseline(data_root, kind: str, train_names: Sequence[str], simulation: str = 'DPM', cars: bool = False,
                  max_fit: int = 2000, seed: int = 0) -> TrivialBaseline:
     "Fit a trivial baseline (`'mean_map'` or `'free_space'`) on the ground truths `train_names`."
@@ -260,7 +172,7 @@ def fit_baseline(data_root, kind: str, train_names: Sequence[str], simulation: s
     if not train_names: raise ValueError("no training maps to fit the baseline on (train_names is empty)")
     if len(train_names) > max_fit:
         rng = np.random.default_rng(seed)
-        train_names = sorted((train_names[i] for i in rng.choice(len(train_names), max_fit, replace=False)), key=_name_key)
+        train_names = sorted((train_names[i] for i in rng.choice(len(train_names), max_fit, replace=False)), key=map_name_key)
     gdir = gain_dir(data_root, simulation, cars)
     total, xs, ys, shape = None, [], [], None
     for n in train_names:
@@ -271,7 +183,7 @@ def fit_baseline(data_root, kind: str, train_names: Sequence[str], simulation: s
             total += g
             continue
         shape = g.shape
-        buildings, tx = _load_cond(data_root, n)
+        buildings, tx = read_condition(data_root, n)
         if buildings is None: buildings = g == 0
         if tx is None: tx = np.unravel_index(int(np.argmax(g)), g.shape)
         yy, xx = np.mgrid[0:g.shape[0]:4, 0:g.shape[1]:4]
@@ -284,13 +196,13 @@ def fit_baseline(data_root, kind: str, train_names: Sequence[str], simulation: s
     (a, b), *_ = np.linalg.lstsq(np.stack([np.ones_like(x), x], 1).astype(np.float64), y.astype(np.float64), rcond=None)
     return TrivialBaseline(kind, data_root, coef=(float(a), float(b)), shape=shape, fitted_on=len(train_names))
 
-
+# %% ../nbs/09_evaluate.ipynb #14a1dc07
 def _train_names(data_root, simulation, cars, scheme, eval_names, split: Optional[str] = 'test'):
     "Train-split names (every map on disk when `split` is None or `radiodiff.data` is absent), minus the evaluated maps."
     names = split_names(data_root, 'train', simulation, cars, scheme) if split is not None else None
     if names is None: names = list_map_names(gain_dir(data_root, simulation, cars))
-    held_out = {_name_key(n)[0] for n in eval_names}
-    return [n for n in names if _name_key(n)[0] not in held_out]
+    held_out = {map_name_key(n)[0] for n in eval_names}
+    return [n for n in names if map_name_key(n)[0] not in held_out]
 
 
 def baseline_predictions(data_root, split: str = 'test', kind: str = 'free_space', out=None,
@@ -332,7 +244,7 @@ def coverage_counts(pred, target, std, mask=None, z=None) -> tuple:
 
 def plot_reliability(z, observed, path=None, dpi: int = 72):
     "Observed against Gaussian coverage of the intervals p +- z std: a calibrated model lies on the diagonal."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
     expected = gaussian_coverage(z)
     fig, ax = plt.subplots(figsize=(3.4, 3.2))
     ax.plot([0, 1], [0, 1], color='gray', lw=1, ls='--', label='calibrated')
@@ -354,7 +266,7 @@ def _mean_dict(per_image: dict) -> dict:
 
 def _stack(maps, device): return torch.from_numpy(np.stack(maps))[:, None].to(device)
 
-
+# %% ../nbs/09_evaluate.ipynb #2161f024
 METRIC_HEADS = dict(nmse='NMSE', rmse='RMSE', ssim='SSIM', psnr='PSNR (dB)', ssim_dr1='SSIM (r=1)',
                     psnr_dr1='PSNR (r=1, dB)', rmse_db='RMSE (dB)')   # table headings and number formats
 METRIC_FORMATS = dict(nmse='{:.4f}', rmse='{:.4f}', ssim='{:.4f}', ssim_dr1='{:.4f}', psnr='{:.2f}', psnr_dr1='{:.2f}',
@@ -374,13 +286,13 @@ def summary_table(summary: dict) -> str:
                     f"{100 * c['within_2std']:.1f} % within 2 std (Gaussian: {100 * c['gaussian_2std']:.1f} %)."]
     return '\n'.join(lines) + '\n'
 
-
+# %% ../nbs/09_evaluate.ipynb #7a67ed58
 def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = 72):
     "Rows of (label, name, pred, gt) maps: condition (buildings, Tx as a red star), ground truth, prediction, |error|."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
     fig, axs = plt.subplots(len(items), 4, figsize=(8, 2.1 * len(items)), squeeze=False)
     for row, (label, name, p, g) in zip(axs, items):
-        buildings, tx = _load_cond(data_root, name)
+        buildings, tx = read_condition(data_root, name)
         row[0].imshow(buildings if buildings is not None else np.zeros_like(g), cmap='gray', vmin=0, vmax=1)
         if tx is not None: row[0].plot(tx[1], tx[0], 'r*', ms=8)
         row[1].imshow(g, cmap='viridis', vmin=0, vmax=1); row[2].imshow(p, cmap='viridis', vmin=0, vmax=1)
@@ -395,7 +307,7 @@ def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = 72):
 
 def plot_error_hist(counts: np.ndarray, edges: np.ndarray = _HIST_EDGES, path=None, dpi: int = 72):
     "Histogram of pixel errors p - g (counts over `edges`), log scale."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
     fig, ax = plt.subplots(figsize=(4.5, 3))
     ax.stairs(np.maximum(counts, 0.5), edges, fill=True)
     nz = np.nonzero(counts)[0]
@@ -406,13 +318,9 @@ def plot_error_hist(counts: np.ndarray, edges: np.ndarray = _HIST_EDGES, path=No
     if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
     return fig
 
-# %% ../nbs/09_evaluate.ipynb #d2841150
-def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation: str = 'DPM', cars: bool = False,
-                  out=None, db_range=None, batch_size: int = 16, device='cpu', allow_missing: bool = False,
-                  baselines: Sequence[str] = BASELINES, scheme: str = 'radiodiff', border: str = 'valid',
-                  max_fit: int = 2000, seed: int = 0, progress: bool = False) -> dict:
-    "Metrics of the predicted `{map}_{tx}.png` in `pred_dir` against the ground truths of `split` (+ calibration of `std/`); files in `out`."
-    pred_dir = Path(pred_dir)
+# %% ../nbs/09_evaluate.ipynb #f29959d6
+def _match_names(pred_dir: Path, data_root, split, simulation, cars, scheme, allow_missing) -> tuple:
+    "Match names: the ground truths of `split` (None: of the predictions) that have a prediction; (names, gdir, selected_by, missing)."
     if not pred_dir.is_dir(): raise FileNotFoundError(f"pred_dir not found: {pred_dir}")
     gdir = gain_dir(data_root, simulation, cars)
     preds = set(list_map_names(pred_dir))
@@ -420,7 +328,7 @@ def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation
     names = split_names(data_root, split, simulation, cars, scheme) if split is not None else None
     selected_by = 'split' if names is not None else 'predictions'
     if names is None:
-        names = sorted(preds, key=_name_key)
+        names = sorted(preds, key=map_name_key)
         no_gt = [n for n in names if not (gdir / f'{n}.png').is_file()]
         if no_gt: raise FileNotFoundError(f"{len(no_gt)} predictions have no ground truth in {gdir}, e.g. {no_gt[:5]}")
     if not names: raise ValueError(f"split {split!r} has no ground-truth maps in {gdir}")
@@ -431,73 +339,124 @@ def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation
                                 "pass allow_missing=True to evaluate only the maps that are there")
     names = [n for n in names if n in preds]
     if not names: raise FileNotFoundError(f"none of the ground-truth maps of split {split!r} has a prediction in {pred_dir}")
+    return names, gdir, selected_by, missing
+
+
+def _std_maps(pred_dir: Path, names) -> tuple:
+    "The std folder `{pred_dir}/std` and whether it holds std maps (then every prediction in `names` needs one)."
     sdir = pred_dir / STD_DIR                                   # per-pixel std maps: calibration
     has_std = sdir.is_dir() and any(sdir.glob('*.png'))
     no_std = [n for n in names if has_std and not (sdir / f'{n}.png').is_file()]
     if no_std: raise FileNotFoundError(f"{len(no_std)} predictions have no std map in {sdir}, e.g. {no_std[:5]}")
-    cover, n_px, std_sum = np.zeros(len(COVERAGE_Z), np.int64), 0, 0.0
+    return sdir, has_std
 
+# %% ../nbs/09_evaluate.ipynb #338c5f07
+def _fit_baselines(data_root, names, split, baselines, simulation, cars, scheme, max_fit, seed) -> tuple:
+    "Baselines: each kind of `baselines` fitted on the train maps not among `names`; (fitted, notes)."
     fitted, notes = {}, []
     if baselines:
         train = _train_names(data_root, simulation, cars, scheme, names, split)
         if train: fitted = {k: fit_baseline(data_root, k, train, simulation, cars, max_fit, seed) for k in baselines}
         else: notes.append('no training maps found: baselines skipped')
+    return fitted, notes
 
+# %% ../nbs/09_evaluate.ipynb #325a7fcd
+def _read_pairs(chunk, pred_dir: Path, gdir: Path) -> tuple:
+    "The predictions and ground truths of the names `chunk`: two lists of (H, W) maps; a size mismatch names the file."
+    P, G = [], []
+    for n in chunk:
+        p, g = read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')
+        if p.shape != g.shape:
+            raise ValueError(f"prediction {pred_dir / (n + '.png')} is {p.shape[1]}x{p.shape[0]} but its ground truth "
+                             f"{gdir / (n + '.png')} is {g.shape[1]}x{g.shape[0]}")
+        P.append(p); G.append(g)
+    return P, G
+
+
+def _metrics_per_chunk(names, pred_dir, gdir, data_root, fitted, sdir, batch_size, device, db_range, border, progress) -> tuple:
+    "Metrics per chunk of `batch_size` maps, model and `fitted` baselines: (who -> key -> (N,) tensor, totals: error histogram, calibration counts when `sdir`)."
     per = {'model': {}, **{k: {} for k in fitted}}
-    hist = np.zeros(len(_HIST_EDGES) - 1, dtype=np.int64)
+    acc = dict(hist=np.zeros(len(_HIST_EDGES) - 1, dtype=np.int64), cover=np.zeros(len(COVERAGE_Z), np.int64), pixels=0, std_sum=0.0)
     it = range(0, len(names), batch_size)
     if progress:
-        from tqdm.auto import tqdm
         it = tqdm(it, desc='evaluate', unit='batch')
     for i in it:
-        chunk, P, G = names[i:i + batch_size], [], []
-        for n in chunk:
-            p, g = read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')
-            if p.shape != g.shape:
-                raise ValueError(f"prediction {pred_dir / (n + '.png')} is {p.shape[1]}x{p.shape[0]} but its ground truth "
-                                 f"{gdir / (n + '.png')} is {g.shape[1]}x{g.shape[0]}")
-            P.append(p); G.append(g)
+        chunk = names[i:i + batch_size]
+        P, G = _read_pairs(chunk, pred_dir, gdir)
         Pt, Gt = _stack(P, device), _stack(G, device)
         results = {'model': compute_metrics(Pt, Gt, db_range, border)}
-        hist += np.histogram((Pt - Gt).cpu().numpy(), bins=_HIST_EDGES)[0]
-        for n, p, g in zip(chunk, P, G) if has_std else ():
-            b, std = _load_cond(data_root, n)[0], read_std(sdir / f'{n}.png')
+        acc['hist'] += np.histogram((Pt - Gt).cpu().numpy(), bins=_HIST_EDGES)[0]
+        for n, p, g in zip(chunk, P, G) if sdir is not None else ():
+            b, std = read_condition(data_root, n)[0], read_std(sdir / f'{n}.png')
             c, k = coverage_counts(p, g, std, None if b is None else ~b)
-            cover, n_px, std_sum = cover + c, n_px + k, std_sum + float(std[~b].sum() if b is not None else std.sum())
+            acc['cover'], acc['pixels'] = acc['cover'] + c, acc['pixels'] + k
+            acc['std_sum'] = acc['std_sum'] + float(std[~b].sum() if b is not None else std.sum())
         for k, base in fitted.items():
             results[k] = compute_metrics(_stack([base.predict(n, g.shape) for n, g in zip(chunk, G)], device), Gt, db_range, border)
         for who, m in results.items():
             for key, v in m.items(): per[who].setdefault(key, []).append(v.cpu())
-    per = {who: {k: torch.cat(v) for k, v in m.items()} for who, m in per.items()}
+    return {who: {k: torch.cat(v) for k, v in m.items()} for who, m in per.items()}, acc
 
-    order = torch.argsort(per['model']['nmse'])
-    picks = {'best': names[order[0]], 'median': names[order[len(order) // 2]], 'worst': names[order[-1]]}
+# %% ../nbs/09_evaluate.ipynb #d6686cfe
+def _examples(names, nmse: torch.Tensor) -> dict:
+    "The best, median and worst map by NMSE: {'best': name, 'median': name, 'worst': name}."
+    order = torch.argsort(nmse)
+    return {'best': names[order[0]], 'median': names[order[len(order) // 2]], 'worst': names[order[-1]]}
+
+
+def _calibration(cover: np.ndarray, n_px: int, std_sum: float) -> dict:
+    "Calibration: the coverage counts over `COVERAGE_Z` as fractions of the `n_px` pixels, beside the Gaussian ones."
+    obs = cover / max(n_px, 1)
+    return dict(pixels=n_px, pixels_used='outside buildings', mean_std=std_sum / max(n_px, 1),
+                within_1std=float(obs[10]), within_2std=float(obs[20]),
+                gaussian_1std=float(gaussian_coverage(1)[0]), gaussian_2std=float(gaussian_coverage(2)[0]),
+                z=COVERAGE_Z.tolist(), observed=obs.tolist())
+
+
+def _summarise(per: dict, fitted: dict, acc: Optional[dict]) -> dict:
+    "Per-image means of the model and of every baseline (`baseline`: the best by NMSE); the calibration when `acc` (std maps)."
     summary = {'model': _mean_dict(per['model'])}
     base_means = {k: _mean_dict(per[k]) for k in fitted}
     if base_means:
         best = min(base_means, key=lambda k: base_means[k]['nmse'])
         summary['baseline'] = {**base_means[best], 'name': best}
         summary['baselines'] = base_means
-    if has_std:
-        obs = cover / max(n_px, 1)
-        summary['calibration'] = dict(pixels=n_px, pixels_used='outside buildings', mean_std=std_sum / max(n_px, 1),
-                                      within_1std=float(obs[10]), within_2std=float(obs[20]),
-                                      gaussian_1std=float(gaussian_coverage(1)[0]), gaussian_2std=float(gaussian_coverage(2)[0]),
-                                      z=COVERAGE_Z.tolist(), observed=obs.tolist())
+    if acc is not None: summary['calibration'] = _calibration(acc['cover'], acc['pixels'], acc['std_sum'])
+    return summary
+
+# %% ../nbs/09_evaluate.ipynb #08fd73bb
+def _write_report(out, summary: dict, per: dict, names, picks: dict, pred_dir: Path, gdir: Path, data_root,
+                  hist: np.ndarray, has_std: bool):
+    "Report: `metrics.csv`, `summary.json`, `summary.md`, `examples.png`, `error_hist.png` (+ `reliability.png`) in `out`."
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    keys = list(per['model'])
+    with open(out / 'metrics.csv', 'w', newline='') as f:
+        w = csv.writer(f); w.writerow(['name'] + keys)
+        for j, n in enumerate(names): w.writerow([n] + [f"{float(per['model'][k][j]):.6g}" for k in keys])
+    (out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
+    (out / 'summary.md').write_text(summary_table(summary))
+    items = [(lab, n, read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')) for lab, n in picks.items()]
+    plot_examples(items, data_root, out / 'examples.png')
+    plot_error_hist(hist, _HIST_EDGES, out / 'error_hist.png')
+    if has_std: plot_reliability(COVERAGE_Z, summary['calibration']['observed'], out / 'reliability.png')
+
+# %% ../nbs/09_evaluate.ipynb #d2841150
+def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation: str = 'DPM', cars: bool = False,
+                  out=None, db_range=None, batch_size: int = 16, device='cpu', allow_missing: bool = False,
+                  baselines: Sequence[str] = BASELINES, scheme: str = 'radiodiff', border: str = 'valid',
+                  max_fit: int = 2000, seed: int = 0, progress: bool = False) -> dict:
+    "Metrics of the predicted `{map}_{tx}.png` in `pred_dir` against the ground truths of `split` (+ calibration of `std/`); files in `out`."
+    pred_dir = Path(pred_dir)
+    names, gdir, selected_by, missing = _match_names(pred_dir, data_root, split, simulation, cars, scheme, allow_missing)
+    sdir, has_std = _std_maps(pred_dir, names)
+    fitted, notes = _fit_baselines(data_root, names, split, baselines, simulation, cars, scheme, max_fit, seed)
+    per, acc = _metrics_per_chunk(names, pred_dir, gdir, data_root, fitted, sdir if has_std else None, batch_size, device,
+                                  db_range, border, progress)
+    picks = _examples(names, per['model']['nmse'])
+    summary = _summarise(per, fitted, acc if has_std else None)
     summary['meta'] = dict(pred_dir=str(pred_dir), data_root=str(data_root), split=split, scheme=scheme,
                            simulation=simulation, cars=cars, selected_by=selected_by, missing=len(missing),
                            db_range=list(db_range) if db_range is not None else None, border=border,
                            baseline_fits={k: repr(b) for k, b in fitted.items()}, examples=picks, notes=notes)
-    if out is not None:
-        out = Path(out); out.mkdir(parents=True, exist_ok=True)
-        keys = list(per['model'])
-        with open(out / 'metrics.csv', 'w', newline='') as f:
-            w = csv.writer(f); w.writerow(['name'] + keys)
-            for j, n in enumerate(names): w.writerow([n] + [f"{float(per['model'][k][j]):.6g}" for k in keys])
-        (out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
-        (out / 'summary.md').write_text(summary_table(summary))
-        items = [(lab, n, read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')) for lab, n in picks.items()]
-        plot_examples(items, data_root, out / 'examples.png')
-        plot_error_hist(hist, _HIST_EDGES, out / 'error_hist.png')
-        if has_std: plot_reliability(COVERAGE_Z, summary['calibration']['observed'], out / 'reliability.png')
+    if out is not None: _write_report(out, summary, per, names, picks, pred_dir, gdir, data_root, acc['hist'], has_std)
     return summary

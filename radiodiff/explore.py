@@ -4,13 +4,22 @@
 
 # %% ../nbs/12_explore.ipynb #8b0abdbb
 from __future__ import annotations
+import html
 from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['SHOWN_METRICS', 'condition_for', 'synthetic_truth', 'predict_and_score', 'plot_explore', 'Explorer']
+
+# %% ../nbs/12_explore.ipynb #559af472
+from .config import Config, find_config, load_config, masks_buildings
+from .data import RadioMapSeer, _condition, _resize, read_gray
+from .evaluate import compute_metrics
+from .load import load_model, saved_config
+from .synth import gain_to_gray, path_gain_db
 
 # %% ../nbs/12_explore.ipynb #721800fa
 def condition_for(buildings: np.ndarray,            # (N, N) building mask (bool, or 8-bit gray with buildings > 0)
@@ -20,7 +29,6 @@ def condition_for(buildings: np.ndarray,            # (N, N) building mask (bool
                   tx_encoding: str = 'point',       # the model's `data.tx_encoding`: 'point' or 'distance'
                   ) -> torch.Tensor:
     "The (3, S, S) condition in [-1, 1] for a Tx at `tx_pos`, built and resized as `RadioMapSeer` builds it."
-    from radiodiff.data import _condition
     b = np.asarray(buildings)
     if b.ndim != 2 or b.shape[0] != b.shape[1]:
         raise ValueError(f"buildings: expected a square (N, N) mask, got shape {b.shape}")
@@ -39,8 +47,6 @@ def condition_for(buildings: np.ndarray,            # (N, N) building mask (bool
 def synthetic_truth(buildings: np.ndarray, tx_pos: tuple, image_size: Optional[int] = None,
                     cars: Optional[np.ndarray] = None) -> torch.Tensor:
     "The (1, S, S) map in [0, 1] that `radiodiff.synth`'s gain model gives for a Tx at `tx_pos` (native grid)."
-    from radiodiff.synth import path_gain_db, gain_to_gray
-    from radiodiff.data import _resize
     b = np.asarray(buildings) > 0
     pos = tuple(int(v) for v in tx_pos)
     car_mask = np.asarray(cars) > 0 if cars is not None else None
@@ -55,7 +61,6 @@ SHOWN_METRICS = ('nmse', 'rmse', 'ssim', 'psnr')   # the paper's four (published
 def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int = 5, seed: int = 0,
                       mask_buildings: bool = False, num_samples: int = 1) -> dict:
     "`pred` (1, H, W) in [0, 1] from `model.sample` (seeded), `error` = |pred - truth|, `metrics`; `std` if `num_samples` > 1."
-    from radiodiff.evaluate import compute_metrics
     if int(steps) < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     if cond.ndim != 3 or truth.ndim != 3:
         raise ValueError(f"cond (3, H, W) and truth (1, H, W) expected, got {tuple(cond.shape)} and {tuple(truth.shape)}")
@@ -80,7 +85,7 @@ def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int
 # %% ../nbs/12_explore.ipynb #a146ab81
 def plot_explore(result: dict, dpi: int = 72):
     "The explorer's figure for an `Explorer.update()` result: condition, truth, prediction, |error|, metrics."
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt   # lazy: matplotlib only when drawing
     std = result.get('std')
     fig, axs = plt.subplots(1, 4 if std is None else 5, figsize=(10 if std is None else 12.5, 2.9), dpi=dpi)
     cond, truth, pred, err = (result.get(k) for k in ('cond', 'truth', 'pred', 'error'))
@@ -112,96 +117,32 @@ def plot_explore(result: dict, dpi: int = 72):
 # %% ../nbs/12_explore.ipynb #ab246ccf
 def _config_for(cfg, ckpt):
     "A `Config` from `cfg` (Config, path or shipped name), else the config.yaml saved with `ckpt`, else tiny_ldm."
-    from radiodiff.config import Config, load_config, find_config
     if isinstance(cfg, Config): return cfg
     if cfg is not None: return load_config(find_config(cfg))
     if ckpt is not None and Path(ckpt).exists():
-        from radiodiff.checkpoint import find_checkpoint
-        for cand in (Path(ckpt) / 'config.yaml', find_checkpoint(ckpt) / 'config.yaml'):
-            if cand.is_file(): return load_config(cand)
+        try: return load_config(saved_config(ckpt))
+        except FileNotFoundError: pass
     return load_config(find_config('tiny_ldm'))
 
 # %% ../nbs/12_explore.ipynb #325118a1
 def _in_kernel() -> bool:
     "True inside a Jupyter kernel (where `Output` widgets capture what is displayed)."
-    try: from IPython import get_ipython
+    try: from IPython import get_ipython   # lazy: IPython may be absent
     except ImportError: return False
     ip = get_ipython()
     return ip is not None and getattr(ip, 'kernel', None) is not None
 
-# %% ../nbs/12_explore.ipynb #c6c13b43
+# %% ../nbs/12_explore.ipynb #b7fb7990
 class Explorer:
     "Widgets to pick a map and a Tx (or place one), sample with a model, and compare with the truth and metrics."
-    def __init__(self, data_root=None,       # RadioMapSeer-format folder (None: cfg.data.root)
-                 ckpt=None,                  # LDM results or checkpoint folder (`radiodiff train`), or None
-                 cfg=None,                   # Config, YAML path or shipped name (None: saved with ckpt, else tiny_ldm)
-                 model=None,                 # a ready model with `sample(cond, steps, generator)` (instead of ckpt)
-                 split: str = 'test',        # 'train', 'val' or 'test'
-                 steps: Optional[int] = None,  # initial sampling steps (None: cfg.sampler.steps)
-                 seed: int = 0,              # the sampling seed
-                 num_samples: Optional[int] = None,  # samples per map, their mean and std (None: cfg.sampler.num_samples)
-                 device=None,                # where the model runs (None: where `model` is, else 'cpu')
-                 auto_update: bool = True,   # sample again whenever a control changes
-                ):
-        import ipywidgets as W
-        if split not in ('train', 'val', 'test'): raise ValueError(f"split={split!r}: use 'train', 'val' or 'test'")
-        self.cfg = _config_for(cfg, ckpt)
-        self.ckpt = Path(ckpt) if ckpt is not None else None
-        self.device = torch.device(device) if device is not None else None
-        self._model, self._loaded_ema, self._given = model, None, model is not None
-        self._ds, self._busy, self.auto_update, self.last = None, False, auto_update, None
-        steps = int(steps if steps is not None else self.cfg.sampler.steps)
-        lay = lambda w: W.Layout(width=w)
-        self.root = W.Text(value=str(data_root if data_root is not None else self.cfg.data.root), description='data root',
-                           continuous_update=False, layout=lay('420px'))
-        self.split = W.Dropdown(options=['train', 'val', 'test'], value=split, description='split', layout=lay('160px'))
-        self.map = W.Dropdown(options=[], description='map', layout=lay('160px'))
-        self.tx = W.IntSlider(value=0, min=0, max=0, description='Tx', continuous_update=False)
-        self.mode = W.ToggleButtons(options=[('data Tx', 'data'), ('own Tx', 'own')], value='data',
-                                    tooltips=['a transmitter of the data set', 'place your own with the x/y sliders'])
-        self.tx_x = W.IntSlider(value=0, min=0, max=0, description='Tx x (col)', continuous_update=False, disabled=True)
-        self.tx_y = W.IntSlider(value=0, min=0, max=0, description='Tx y (row)', continuous_update=False, disabled=True)
-        self.steps = W.IntSlider(value=steps, min=1, max=max(50, steps), description='steps', continuous_update=False)
-        self.seed = W.BoundedIntText(value=int(seed), min=0, max=2 ** 31 - 1, description='seed', layout=lay('160px'))
-        k = int(num_samples if num_samples is not None else self.cfg.sampler.num_samples)
-        self.samples = W.IntSlider(value=k, min=1, max=max(16, k), description='samples', continuous_update=False)
-        self.ema = W.Checkbox(value=bool(self.cfg.sampler.use_ema), description='EMA weights', indent=False,
-                              disabled=self._given or self.ckpt is None)
-        self.button = W.Button(description='sample', icon='refresh')
-        self.message = W.HTML()
-        self.out = W.Output()
-        self.widget = W.VBox([W.HBox([self.root, self.split]), W.HBox([self.map, self.tx]),
-                              W.HBox([self.mode, self.tx_x, self.tx_y]),
-                              W.HBox([self.steps, self.samples, self.seed, self.ema, self.button]), self.message, self.out])
-        self.root.observe(lambda ch: self._reload(), 'value')
-        self.split.observe(lambda ch: self._reload(), 'value')
-        self.mode.observe(self._on_mode, 'value')
-        for w in (self.map, self.tx, self.tx_x, self.tx_y, self.steps, self.samples, self.seed, self.ema):
-            w.observe(self._on_change, 'value')
-        self.button.on_click(lambda b: self.update())
-        self._reload(update=False)
 
     def _ipython_display_(self):
-        from IPython.display import display
+        from IPython.display import display   # lazy: IPython only in a notebook
         display(self.widget)
 
     def _say(self, text: str, error: bool = True):
-        import html
         colour = '#b00020' if error else '#555'
         self.message.value = f'<span style="color:{colour}">{html.escape(text)}</span>' if text else ''
-
-    def _on_change(self, change=None):
-        if not self._busy and self.auto_update: self.update()
-
-    def _on_mode(self, change=None):
-        own = self.mode.value == 'own'
-        self.tx_x.disabled = self.tx_y.disabled = not own
-        self.tx.disabled = own
-        if own and self._ds is not None and self.map.value is not None:   # start from the data set's Tx
-            with self._hold():
-                y, x = self._data_tx_pos()
-                self.tx_y.value, self.tx_x.value = int(y), int(x)
-        self._on_change()
 
     def _hold(self):
         "Context manager: change several controls without an update for each."
@@ -211,104 +152,175 @@ class Explorer:
             def __exit__(s, *a): ex._busy = s.was
         return _H()
 
-    @property
-    def dataset(self):
-        "The `RadioMapSeer` data set of the current root and split (None when it cannot be read)."
-        return self._ds
-
-    def _reload(self, update: bool = True):
-        "Open the data set of the current root and split and refill the map and Tx controls."
-        from radiodiff.data import RadioMapSeer
-        d = self.cfg.data
-        self._ds = None
-        with self._hold():
-            self.map.options = []
-            try:
-                root = Path(self.root.value.strip() or '.')
-                if not root.is_dir():
-                    raise FileNotFoundError(f"data root {str(root)!r} not found: type the path of a RadioMapSeer-format "
-                                            f"folder, or write one with `radiodiff synth --out {root} --size {d.image_size}`")
-                ds = RadioMapSeer(root, phase=self.split.value, simulation=d.simulation, cars=d.cars,
-                                  image_size=d.image_size, split=d.split, num_tx=d.num_tx, tx_encoding=d.tx_encoding)
-                if len(ds) == 0: raise ValueError(f"split {self.split.value!r} of {root} has no maps; try another split")
-            except (FileNotFoundError, ValueError) as e:
-                self._say(str(e))
-                if _in_kernel(): self.out.clear_output()
-                return
-            self._ds = ds
-            self.map.options = [(f'map {m}', m) for m in ds.map_ids]
-            self.map.value = ds.map_ids[0]
-            self.tx.max, self.tx.value = ds.num_tx - 1, 0
-            n = ds.native_size
-            self.tx_x.max = self.tx_y.max = n - 1
-            self._say('')
-        if update and self.auto_update: self.update()
-
-    def _data_tx_pos(self) -> tuple:
-        from radiodiff.data import read_gray
-        ant = read_gray(self._ds.antenna_dir / f'{self.map.value}_{self.tx.value}.png')
-        return np.unravel_index(int(ant.argmax()), ant.shape)
-
-    def model(self):
-        "The model for the current EMA/raw choice: built and loaded once (weights swapped on toggle), or None."
-        if self._given:
-            if self.device is not None and hasattr(self._model, 'to'): self._model = self._model.to(self.device)
-            return self._model
-        if self.ckpt is None: return None
-        use_ema = bool(self.ema.value)
-        if self._loaded_ema != use_ema:
-            if not self.ckpt.exists():
-                raise FileNotFoundError(f"ckpt {str(self.ckpt)!r} not found: pass the results folder (or a checkpoint "
-                                        "folder) of `radiodiff train`")
-            from radiodiff.checkpoint import load_ldm       # built once, weights reloaded in place on toggle
-            self._model = load_ldm(self.cfg, self.ckpt, use_ema, self.device or 'cpu', model=self._model)
-            self._loaded_ema = use_ema
-        return self._model
-
-    def condition(self) -> dict:
-        "The current sample: `cond` (3, S, S), `truth` (1, S, S) in [0, 1], `name`, `truth_label`, `tx_pos` (native)."
-        from radiodiff.data import read_gray
-        if self._ds is None: raise FileNotFoundError(f"no data set loaded from {self.root.value!r}")
-        ds, m, t = self._ds, self.map.value, self.tx.value
-        if self.mode.value == 'data':
-            item = ds[ds.map_ids.index(m) * ds.num_tx + t]
-            return {'cond': item['cond'], 'truth': (item['image'] + 1) / 2, 'name': f'map {m}, Tx {t}',
-                    'truth_label': 'ground truth', 'tx_pos': tuple(int(v) for v in self._data_tx_pos())}
-        buildings = read_gray(ds.building_dir / f'{m}.png') > 0
-        cars = read_gray(ds.car_dir / f'{m}.png') > 0 if ds.cars else None
-        pos = (int(self.tx_y.value), int(self.tx_x.value))
-        s = ds.image_size
-        return {'cond': condition_for(buildings, pos, s, cars, self.cfg.data.tx_encoding), 'truth': synthetic_truth(buildings, pos, s, cars),
-                'name': f'map {m}, own Tx at (row {pos[0]}, col {pos[1]})', 'tx_pos': pos,
-                'truth_label': 'truth (synthetic gain model)', 'in_building': bool(buildings[pos])}
-
-    def update(self, draw: bool = True) -> dict:
-        "Compute condition, truth, prediction, |error| and metrics for the controls' values; draw them; return them."
-        res = {'cond': None, 'truth': None, 'pred': None, 'error': None, 'metrics': None, 'name': None, 'message': ''}
-        if self._ds is None:                              # `_reload` has already said why
-            res['message'] = self.message.value; self.last = res
-            return res
+# %% ../nbs/12_explore.ipynb #a08a3bed
+@patch
+def _reload(self: Explorer, update: bool = True):
+    "Open the data set of the current root and split and refill the map and Tx controls."
+    d = self.cfg.data
+    self._ds = None
+    with self._hold():
+        self.map.options = []
         try:
-            res.update(self.condition())
-            model = self.model()
-            if model is not None:
-                from radiodiff.config import masks_buildings
-                res.update(predict_and_score(model, res['cond'], res['truth'], self.steps.value, self.seed.value,
-                                             masks_buildings(self.cfg), self.samples.value), num_samples=self.samples.value)
-                msg = ''
-            else: msg = 'no model: pass ckpt= (a `radiodiff train` results folder) or model= to see predictions'
-            if res.get('in_building'): msg = 'the Tx you placed is inside a building (RadioMapSeer never puts one there). ' + msg
-            self._say(msg, error=False)
-        except (FileNotFoundError, ValueError) as e:      # a user's mistake: one line in the widget, no traceback
+            root = Path(self.root.value.strip() or '.')
+            if not root.is_dir():
+                raise FileNotFoundError(f"data root {str(root)!r} not found: type the path of a RadioMapSeer-format "
+                                        f"folder, or write one with `radiodiff synth --out {root} --size {d.image_size}`")
+            ds = RadioMapSeer(root, phase=self.split.value, simulation=d.simulation, cars=d.cars,
+                              image_size=d.image_size, split=d.split, num_tx=d.num_tx, tx_encoding=d.tx_encoding)
+            if len(ds) == 0: raise ValueError(f"split {self.split.value!r} of {root} has no maps; try another split")
+        except (FileNotFoundError, ValueError) as e:
             self._say(str(e))
-        res['message'] = self.message.value
-        self.last = res
-        if draw and res['cond'] is not None:
-            import matplotlib.pyplot as plt
-            from IPython.display import display
-            fig = plot_explore(res)
-            with self.out:
-                if _in_kernel(): self.out.clear_output(wait=True)   # outside a kernel it would print escape codes
-                display(fig)
-            plt.close(fig)
+            if _in_kernel(): self.out.clear_output()
+            return
+        self._ds = ds
+        self.map.options = [(f'map {m}', m) for m in ds.map_ids]
+        self.map.value = ds.map_ids[0]
+        self.tx.max, self.tx.value = ds.num_tx - 1, 0
+        n = ds.native_size
+        self.tx_x.max = self.tx_y.max = n - 1
+        self._say('')
+    if update and self.auto_update: self.update()
+
+@patch(as_prop=True)
+def dataset(self: Explorer):
+    "The `RadioMapSeer` data set of the current root and split (None when it cannot be read)."
+    return self._ds
+
+@patch
+def _data_tx_pos(self: Explorer) -> tuple:
+    ant = read_gray(self._ds.antenna_dir / f'{self.map.value}_{self.tx.value}.png')
+    return np.unravel_index(int(ant.argmax()), ant.shape)
+
+# %% ../nbs/12_explore.ipynb #f3b00733
+@patch
+def _on_change(self: Explorer, change=None):
+    if not self._busy and self.auto_update: self.update()
+
+@patch
+def _on_mode(self: Explorer, change=None):
+    own = self.mode.value == 'own'
+    self.tx_x.disabled = self.tx_y.disabled = not own
+    self.tx.disabled = own
+    if own and self._ds is not None and self.map.value is not None:   # start from the data set's Tx
+        with self._hold():
+            y, x = self._data_tx_pos()
+            self.tx_y.value, self.tx_x.value = int(y), int(x)
+    self._on_change()
+
+# %% ../nbs/12_explore.ipynb #f652eeaf
+@patch
+def __init__(self: Explorer, data_root=None,       # RadioMapSeer-format folder (None: cfg.data.root)
+             ckpt=None,                  # LDM results or checkpoint folder (`radiodiff train`), or None
+             cfg=None,                   # Config, YAML path or shipped name (None: saved with ckpt, else tiny_ldm)
+             model=None,                 # a ready model with `sample(cond, steps, generator)` (instead of ckpt)
+             split: str = 'test',        # 'train', 'val' or 'test'
+             steps: Optional[int] = None,  # initial sampling steps (None: cfg.sampler.steps)
+             seed: int = 0,              # the sampling seed
+             num_samples: Optional[int] = None,  # samples per map, their mean and std (None: cfg.sampler.num_samples)
+             device=None,                # where the model runs (None: where `model` is, else 'cpu')
+             auto_update: bool = True,   # sample again whenever a control changes
+            ):
+    import ipywidgets as W   # lazy: ipywidgets only in a notebook
+    if split not in ('train', 'val', 'test'): raise ValueError(f"split={split!r}: use 'train', 'val' or 'test'")
+    self.cfg = _config_for(cfg, ckpt)
+    self.ckpt = Path(ckpt) if ckpt is not None else None
+    self.device = torch.device(device) if device is not None else None
+    self._model, self._loaded_ema, self._given = model, None, model is not None
+    self._ds, self._busy, self.auto_update, self.last = None, False, auto_update, None
+    steps = int(steps if steps is not None else self.cfg.sampler.steps)
+    lay = lambda w: W.Layout(width=w)
+    self.root = W.Text(value=str(data_root if data_root is not None else self.cfg.data.root), description='data root',
+                       continuous_update=False, layout=lay('420px'))
+    self.split = W.Dropdown(options=['train', 'val', 'test'], value=split, description='split', layout=lay('160px'))
+    self.map = W.Dropdown(options=[], description='map', layout=lay('160px'))
+    self.tx = W.IntSlider(value=0, min=0, max=0, description='Tx', continuous_update=False)
+    self.mode = W.ToggleButtons(options=[('data Tx', 'data'), ('own Tx', 'own')], value='data',
+                                tooltips=['a transmitter of the data set', 'place your own with the x/y sliders'])
+    self.tx_x = W.IntSlider(value=0, min=0, max=0, description='Tx x (col)', continuous_update=False, disabled=True)
+    self.tx_y = W.IntSlider(value=0, min=0, max=0, description='Tx y (row)', continuous_update=False, disabled=True)
+    self.steps = W.IntSlider(value=steps, min=1, max=max(50, steps), description='steps', continuous_update=False)
+    self.seed = W.BoundedIntText(value=int(seed), min=0, max=2 ** 31 - 1, description='seed', layout=lay('160px'))
+    k = int(num_samples if num_samples is not None else self.cfg.sampler.num_samples)
+    self.samples = W.IntSlider(value=k, min=1, max=max(16, k), description='samples', continuous_update=False)
+    self.ema = W.Checkbox(value=bool(self.cfg.sampler.use_ema), description='EMA weights', indent=False,
+                          disabled=self._given or self.ckpt is None)
+    self.button = W.Button(description='sample', icon='refresh')
+    self.message = W.HTML()
+    self.out = W.Output()
+    self.widget = W.VBox([W.HBox([self.root, self.split]), W.HBox([self.map, self.tx]),
+                          W.HBox([self.mode, self.tx_x, self.tx_y]),
+                          W.HBox([self.steps, self.samples, self.seed, self.ema, self.button]), self.message, self.out])
+    self.root.observe(lambda ch: self._reload(), 'value')
+    self.split.observe(lambda ch: self._reload(), 'value')
+    self.mode.observe(self._on_mode, 'value')
+    for w in (self.map, self.tx, self.tx_x, self.tx_y, self.steps, self.samples, self.seed, self.ema):
+        w.observe(self._on_change, 'value')
+    self.button.on_click(lambda b: self.update())
+    self._reload(update=False)
+
+# %% ../nbs/12_explore.ipynb #22310d27
+@patch
+def model(self: Explorer):
+    "The model for the current EMA/raw choice: built and loaded once (weights swapped on toggle), or None."
+    if self._given:
+        if self.device is not None and hasattr(self._model, 'to'): self._model = self._model.to(self.device)
+        return self._model
+    if self.ckpt is None: return None
+    use_ema = bool(self.ema.value)
+    if self._loaded_ema != use_ema:
+        if not self.ckpt.exists():
+            raise FileNotFoundError(f"ckpt {str(self.ckpt)!r} not found: pass the results folder (or a checkpoint "
+                                    "folder) of `radiodiff train`")
+        self._model = load_model(self.ckpt, self.cfg, use_ema=use_ema, device=self.device or 'cpu', model=self._model)
+        self._loaded_ema = use_ema
+    return self._model
+
+# %% ../nbs/12_explore.ipynb #afb45b87
+@patch
+def condition(self: Explorer) -> dict:
+    "The current sample: `cond` (3, S, S), `truth` (1, S, S) in [0, 1], `name`, `truth_label`, `tx_pos` (native)."
+    if self._ds is None: raise FileNotFoundError(f"no data set loaded from {self.root.value!r}")
+    ds, m, t = self._ds, self.map.value, self.tx.value
+    if self.mode.value == 'data':
+        item = ds[ds.map_ids.index(m) * ds.num_tx + t]
+        return {'cond': item['cond'], 'truth': (item['image'] + 1) / 2, 'name': f'map {m}, Tx {t}',
+                'truth_label': 'ground truth', 'tx_pos': tuple(int(v) for v in self._data_tx_pos())}
+    buildings = read_gray(ds.building_dir / f'{m}.png') > 0
+    cars = read_gray(ds.car_dir / f'{m}.png') > 0 if ds.cars else None
+    pos = (int(self.tx_y.value), int(self.tx_x.value))
+    s = ds.image_size
+    return {'cond': condition_for(buildings, pos, s, cars, self.cfg.data.tx_encoding), 'truth': synthetic_truth(buildings, pos, s, cars),
+            'name': f'map {m}, own Tx at (row {pos[0]}, col {pos[1]})', 'tx_pos': pos,
+            'truth_label': 'truth (synthetic gain model)', 'in_building': bool(buildings[pos])}
+
+# %% ../nbs/12_explore.ipynb #b0c6bcd9
+@patch
+def update(self: Explorer, draw: bool = True) -> dict:
+    "Compute condition, truth, prediction, |error| and metrics for the controls' values; draw them; return them."
+    res = {'cond': None, 'truth': None, 'pred': None, 'error': None, 'metrics': None, 'name': None, 'message': ''}
+    if self._ds is None:                              # `_reload` has already said why
+        res['message'] = self.message.value; self.last = res
         return res
+    try:
+        res.update(self.condition())
+        model = self.model()
+        if model is not None:
+            res.update(predict_and_score(model, res['cond'], res['truth'], self.steps.value, self.seed.value,
+                                         masks_buildings(self.cfg), self.samples.value), num_samples=self.samples.value)
+            msg = ''
+        else: msg = 'no model: pass ckpt= (a `radiodiff train` results folder) or model= to see predictions'
+        if res.get('in_building'): msg = 'the Tx you placed is inside a building (RadioMapSeer never puts one there). ' + msg
+        self._say(msg, error=False)
+    except (FileNotFoundError, ValueError) as e:      # a user's mistake: one line in the widget, no traceback
+        self._say(str(e))
+    res['message'] = self.message.value
+    self.last = res
+    if draw and res['cond'] is not None:
+        import matplotlib.pyplot as plt   # lazy: matplotlib only when drawing
+        from IPython.display import display   # lazy: IPython only in a notebook
+        fig = plot_explore(res)
+        with self.out:
+            if _in_kernel(): self.out.clear_output(wait=True)   # outside a kernel it would print escape codes
+            display(fig)
+        plt.close(fig)
+    return res

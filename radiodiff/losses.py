@@ -11,7 +11,9 @@ from typing import Optional
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from .vae import DiagonalGaussian
+from importlib.resources import files
 
 # %% auto #0
 __all__ = ['VGG16_FILE', 'NLayerDiscriminator', 'hinge_d_loss', 'LPIPS', 'build_lpips', 'VAELoss', 'build_vae_loss']
@@ -66,7 +68,7 @@ class LPIPS(nn.Module):
     "LPIPS-VGG16 distance `(x, y) -> (B, 1, 1, 1)` for 3-channel images in [-1, 1]; frozen and always in eval mode."
     def __init__(self):
         super().__init__()
-        from torchvision.models import vgg16
+        from torchvision.models import vgg16   # lazy: torchvision only for LPIPS
         features = vgg16(weights=None).features       # random: `build_lpips` loads the weights
         self.register_buffer('shift', torch.tensor([-0.030, -0.088, -0.188]).view(1, 3, 1, 1), persistent=False)
         self.register_buffer('scale', torch.tensor([0.458, 0.448, 0.450]).view(1, 3, 1, 1), persistent=False)
@@ -93,7 +95,6 @@ class LPIPS(nn.Module):
 def _linear_weights() -> dict:
     "LPIPS's learned linear layers for VGG16, the 7 KB file shipped in the torchmetrics package (`lpips_models/vgg.pth`)."
     try:
-        from importlib.resources import files
         path = files('torchmetrics.functional.image') / 'lpips_models' / 'vgg.pth'
     except ImportError as e:   # torchmetrics absent
         raise ImportError("LPIPS takes its linear layers from torchmetrics (`pip install torchmetrics`); "
@@ -150,7 +151,7 @@ def build_lpips(weights: str = 'vgg') -> nn.Module:
     if path is not None: _load_lpips_weights(net, path)
     return net.requires_grad_(False).eval()
 
-# %% ../nbs/04_losses.ipynb #29cac91c
+# %% ../nbs/04_losses.ipynb #bb117a1a
 @contextlib.contextmanager
 def _no_param_grads(module: nn.Module):
     "Run `module` so that no gradient reaches its parameters (gradients still flow to its input)."
@@ -160,6 +161,7 @@ def _no_param_grads(module: nn.Module):
     finally:
         for p, flag in flags: p.requires_grad_(flag)
 
+# %% ../nbs/04_losses.ipynb #a500066b
 class VAELoss(nn.Module):
     "L1 + L2 + LPIPS likelihood, KL and hinge PatchGAN with an adaptive weight (LDM's `LPIPSWithDiscriminator`)."
     def __init__(self, disc_start: int = 50001, kl_weight: float = 1e-6, disc_weight: float = 0.5, disc_factor: float = 1.0,
@@ -178,61 +180,70 @@ class VAELoss(nn.Module):
         "The discriminator factor $f$ at optimizer step `step`."
         return self.disc_factor if step >= self.disc_start else 0.0
 
-    def perceptual(self, x: Tensor, recon: Tensor) -> Tensor:
-        "LPIPS per image, `(B, 1, 1, 1)`; 1-channel maps are repeated to 3 channels."
-        if self.perceptual_loss is None: return torch.zeros(x.shape[0], 1, 1, 1, device=x.device, dtype=x.dtype)
-        if x.shape[1] == 1: x, recon = x.repeat(1, 3, 1, 1), recon.repeat(1, 3, 1, 1)
-        return self.perceptual_loss(x.contiguous(), recon.contiguous())
+# %% ../nbs/04_losses.ipynb #6b4bf235
+@patch
+def perceptual(self: VAELoss, x: Tensor, recon: Tensor) -> Tensor:
+    "LPIPS per image, `(B, 1, 1, 1)`; 1-channel maps are repeated to 3 channels."
+    if self.perceptual_loss is None: return torch.zeros(x.shape[0], 1, 1, 1, device=x.device, dtype=x.dtype)
+    if x.shape[1] == 1: x, recon = x.repeat(1, 3, 1, 1), recon.repeat(1, 3, 1, 1)
+    return self.perceptual_loss(x.contiguous(), recon.contiguous())
 
-    def adaptive_weight(self, nll: Tensor, g: Tensor, last_layer: Tensor) -> Tensor:
-        "`disc_weight * clip(|grad nll| / (|grad g| + 1e-4), 0, 1e4)`, gradients w.r.t. `last_layer`, detached."
-        nll_grad = torch.autograd.grad(nll, last_layer, retain_graph=True)[0]
-        g_grad = torch.autograd.grad(g, last_layer, retain_graph=True)[0]
-        weight = nll_grad.norm() / (g_grad.norm() + 1e-4)
-        return weight.clamp(0.0, 1e4).detach() * self.disc_weight
+# %% ../nbs/04_losses.ipynb #900bcb3b
+@patch
+def adaptive_weight(self: VAELoss, nll: Tensor, g: Tensor, last_layer: Tensor) -> Tensor:
+    "`disc_weight * clip(|grad nll| / (|grad g| + 1e-4), 0, 1e4)`, gradients w.r.t. `last_layer`, detached."
+    nll_grad = torch.autograd.grad(nll, last_layer, retain_graph=True)[0]
+    g_grad = torch.autograd.grad(g, last_layer, retain_graph=True)[0]
+    weight = nll_grad.norm() / (g_grad.norm() + 1e-4)
+    return weight.clamp(0.0, 1e4).detach() * self.disc_weight
 
-    def generator_loss(self, x: Tensor, recon: Tensor, posterior: DiagonalGaussian, step: int,
-                       last_layer: Optional[Tensor] = None):
-        "The encoder/decoder loss $L_G$ and its logs. `last_layer`: the VAE's `last_layer` (for the adaptive weight)."
-        if x.shape != recon.shape:
-            raise ValueError(f"VAELoss: `x` {tuple(x.shape)} and `recon` {tuple(recon.shape)} must have the same shape")
-        B = x.shape[0]
-        diff = x - recon
-        rec = self.pixel_weight * (diff.abs() + diff ** 2)
-        if self.perceptual_loss is not None: rec = rec + self.perceptual_weight * self.perceptual(x, recon)
-        nll = (rec / torch.exp(self.logvar) + self.logvar).sum() / B
-        kl = posterior.kl().sum() / B
-        factor = self.factor(step)
-        zero = x.new_zeros(())
-        g, d_weight, logits_fake = zero, zero, zero
-        if factor > 0:
-            with _no_param_grads(self.discriminator):
-                logits = self.discriminator(recon)
-            g, logits_fake = -logits.mean(), logits.detach().mean()
-            if last_layer is not None and torch.is_grad_enabled() and nll.requires_grad and g.requires_grad:
-                d_weight = self.adaptive_weight(nll, g, last_layer)
-        loss = nll + self.kl_weight * kl + d_weight * factor * g
-        logs = dict(loss=loss, rec=rec.mean(), nll=nll, kl=kl, g=g, d_weight=d_weight, disc_factor=x.new_tensor(factor),
-                    d=zero, logits_real=zero, logits_fake=logits_fake)
-        return loss, {k: v.detach().float() for k, v in logs.items()}
+# %% ../nbs/04_losses.ipynb #812dd7f7
+@patch
+def generator_loss(self: VAELoss, x: Tensor, recon: Tensor, posterior: DiagonalGaussian, step: int,
+                   last_layer: Optional[Tensor] = None):
+    "The encoder/decoder loss $L_G$ and its logs. `last_layer`: the VAE's `last_layer` (for the adaptive weight)."
+    if x.shape != recon.shape:
+        raise ValueError(f"VAELoss: `x` {tuple(x.shape)} and `recon` {tuple(recon.shape)} must have the same shape")
+    B = x.shape[0]
+    diff = x - recon
+    rec = self.pixel_weight * (diff.abs() + diff ** 2)
+    if self.perceptual_loss is not None: rec = rec + self.perceptual_weight * self.perceptual(x, recon)
+    nll = (rec / torch.exp(self.logvar) + self.logvar).sum() / B
+    kl = posterior.kl().sum() / B
+    factor = self.factor(step)
+    zero = x.new_zeros(())
+    g, d_weight, logits_fake = zero, zero, zero
+    if factor > 0:
+        with _no_param_grads(self.discriminator):
+            logits = self.discriminator(recon)
+        g, logits_fake = -logits.mean(), logits.detach().mean()
+        if last_layer is not None and torch.is_grad_enabled() and nll.requires_grad and g.requires_grad:
+            d_weight = self.adaptive_weight(nll, g, last_layer)
+    loss = nll + self.kl_weight * kl + d_weight * factor * g
+    logs = dict(loss=loss, rec=rec.mean(), nll=nll, kl=kl, g=g, d_weight=d_weight, disc_factor=x.new_tensor(factor),
+                d=zero, logits_real=zero, logits_fake=logits_fake)
+    return loss, {k: v.detach().float() for k, v in logs.items()}
 
-    def discriminator_loss(self, x: Tensor, recon: Tensor, step: int):
-        """The discriminator's hinge loss $L_D$ and its logs (`recon` is detached here). Before `disc_start` the
-        discriminator is not run and the loss is a zero that can still be back-propagated (no gradients result)."""
-        factor = self.factor(step)
-        zero = x.new_zeros(())
-        if factor == 0:
-            loss = x.new_zeros((), requires_grad=True)
-            logs = dict(loss=zero, d=zero, disc_factor=zero, logits_real=zero, logits_fake=zero)
-            return loss, logs
-        logits_real = self.discriminator(x.detach())
-        logits_fake = self.discriminator(recon.detach())
-        d = hinge_d_loss(logits_real, logits_fake)
-        loss = factor * d
-        logs = dict(loss=loss, d=d, disc_factor=x.new_tensor(factor), logits_real=logits_real.mean(),
-                    logits_fake=logits_fake.mean())
-        return loss, {k: v.detach().float() for k, v in logs.items()}
+# %% ../nbs/04_losses.ipynb #ff60aa95
+@patch
+def discriminator_loss(self: VAELoss, x: Tensor, recon: Tensor, step: int):
+    """The discriminator's hinge loss $L_D$ and its logs (`recon` is detached here). Before `disc_start` the
+    discriminator is not run and the loss is a zero that can still be back-propagated (no gradients result)."""
+    factor = self.factor(step)
+    zero = x.new_zeros(())
+    if factor == 0:
+        loss = x.new_zeros((), requires_grad=True)
+        logs = dict(loss=zero, d=zero, disc_factor=zero, logits_real=zero, logits_fake=zero)
+        return loss, logs
+    logits_real = self.discriminator(x.detach())
+    logits_fake = self.discriminator(recon.detach())
+    d = hinge_d_loss(logits_real, logits_fake)
+    loss = factor * d
+    logs = dict(loss=loss, d=d, disc_factor=x.new_tensor(factor), logits_real=logits_real.mean(),
+                logits_fake=logits_fake.mean())
+    return loss, {k: v.detach().float() for k, v in logs.items()}
 
+# %% ../nbs/04_losses.ipynb #d61a51e9
 def build_vae_loss(cfg) -> VAELoss:
     "The `VAELoss` of a radiodiff `Config`: the constructor's arguments are the fields of `cfg.first_stage.loss`."
     return VAELoss(**dataclasses.asdict(cfg.first_stage.loss))

@@ -9,13 +9,19 @@ from pathlib import Path
 from typing import Optional
 import torch
 from torch import nn, Tensor
-from .config import Config, ConfigError, read_yaml, load_config, is_official_layout, config_from_dict, apply_overrides
+import yaml
+from .checkpoint import write_checkpoint_folder
+from .config import (Config, ConfigError, apply_overrides, config_from_dict, config_to_dict, is_official_layout,
+                              load_config, read_yaml, validate_config)
+from .ldm import LatentDiffusion, build_ldm
+from .unet import CondUNet
+from .vae import AutoencoderKL, build_vae
 
 # %% auto #0
 __all__ = ['SCHEDULE_BUFFERS', 'LOSS_MODULES', 'from_official', 'read_config', 'official_swin_keys', 'official_unet_keys',
-           'official_vae_keys', 'official_loss_keys', 'official_ldm_keys', 'official_key_map', 'official_variant',
-           'convert_official_state_dict', 'to_official_state_dict', 'official_state_dict', 'read_official',
-           'official_config', 'load_official', 'import_official']
+           'official_vae_keys', 'official_loss_keys', 'official_ldm_keys', 'official_vae_key_map', 'official_key_map',
+           'official_variant', 'convert_official_state_dict', 'to_official_state_dict', 'official_state_dict',
+           'read_official', 'official_config', 'official_model', 'import_official']
 
 # %% ../nbs/10_official.ipynb #1af1b5f8
 _OFFICIAL_MAP = {  # official dotted key -> our dotted key (or a function of the value returning {our key: value})
@@ -213,6 +219,34 @@ def official_ldm_keys(variant: str = 'head', n_levels: int = 4, ch_mult=(1, 2, 4
     fs = official_vae_keys(ch_mult, num_res_blocks) + [k for m in LOSS_MODULES[variant] for k in official_loss_keys(m)]
     return keys + [f'first_stage_model.{k}' for k in fs]
 
+# %% ../nbs/10_official.ipynb #573c9e39
+def _official_name(name: str, n_levels: int) -> str:
+    "The official taming/LDM name of our parameter or buffer `name`."
+    def dec_level(m): return f"decoder.up.{n_levels - 1 - int(m.group(1))}."
+    rules = [
+        (r'^(encoder|decoder)\.stem\.', r'\1.conv_in.'),
+        (r'^encoder\.levels\.(\d+)\.', r'encoder.down.\1.'),
+        (r'^decoder\.levels\.(\d+)\.', dec_level),
+        (r'^(encoder\.down\.\d+)\.resample\.', r'\1.downsample.'),
+        (r'^(decoder\.up\.\d+)\.resample\.', r'\1.upsample.'),
+        (r'\.blocks\.(\d+)\.', r'.block.\1.'),
+        (r'\.attns\.(\d+)\.', r'.attn.\1.'),
+        (r'\.mid\.block1\.', '.mid.block_1.'), (r'\.mid\.block2\.', '.mid.block_2.'), (r'\.mid\.attn\.', '.mid.attn_1.'),
+        (r'\.shortcut\.', '.nin_shortcut.'),
+        (r'\.out\.(weight|bias)$', r'.proj_out.\1'),
+        (r'\.head_norm\.', '.norm_out.'), (r'\.head_conv\.', '.conv_out.'),
+    ]
+    for pattern, repl in rules: name = re.sub(pattern, repl, name)
+    return name
+
+def official_vae_key_map(vae: AutoencoderKL) -> dict[str, str]:
+    "`{official_name: our_name}` for every entry of `vae.state_dict()` (parameters and buffers)."
+    ours = list(vae.state_dict().keys())
+    mapping = {_official_name(k, len(vae.ch_mult)): k for k in ours}
+    if len(mapping) != len(ours):
+        raise RuntimeError("official_vae_key_map: two of our names map to the same official name")
+    return mapping
+
 # %% ../nbs/10_official.ipynb #4c9190ac
 _BACKBONE = 'cond_encoder.backbone.'
 
@@ -222,6 +256,7 @@ def _official_swin_name(tail: str) -> str:
     return f'first_coonv.{rest}' if k == '0' else f'features.{int(k) - 1}.{rest}'
 
 _DECODERS = {'drift_decoder.': '', 'noise_decoder.': '2'}   # our decoder -> the suffix of its official attributes
+_AFT = {'drift_aft.': 'decouple1.', 'noise_aft.': 'decouple2.'}   # our AFT blocks -> the official names
 
 def _official_unet_name(name: str) -> str:
     "The official name of our U-Net parameter or buffer `name`."
@@ -230,6 +265,8 @@ def _official_unet_name(name: str) -> str:
         if name.startswith(prefix):
             module, rest = name[len(prefix):].split('.', 1)      # e.g. 'ups', '0.1.mlp.1.weight'
             return f'{module}{suffix}.{rest}'
+    for ours, theirs in _AFT.items():
+        if name.startswith(ours): return theirs + name[len(ours):]
     return name
 
 def _unet_key_map(unet) -> dict[str, str]:
@@ -241,13 +278,10 @@ def _unet_key_map(unet) -> dict[str, str]:
 
 def official_key_map(model: nn.Module) -> dict[str, str]:
     "`{official name: our name}` for every parameter and buffer of our `LatentDiffusion`, `AutoencoderKL` or `CondUNet`."
-    from radiodiff.vae import AutoencoderKL, official_vae_key_map
-    from radiodiff.unet import CondUNet
-    from radiodiff.ldm import LatentDiffusion
     if isinstance(model, AutoencoderKL): kmap = dict(official_vae_key_map(model))
     elif isinstance(model, CondUNet): kmap = _unet_key_map(model)
     elif isinstance(model, LatentDiffusion):
-        kmap = {f'model.{o}': f'unet.{k}' for o, k in _unet_key_map(model.unet).items()}
+        kmap = {f'model.{o}': f'denoiser.net.{k}' for o, k in _unet_key_map(model.unet).items()}
         kmap.update({f'first_stage_model.{o}': f'vae.{k}' for o, k in official_vae_key_map(model.vae).items()})
         kmap['scale_factor'] = 'scale_factor'
     else:
@@ -292,8 +326,6 @@ def _first(keys, n=5) -> str:
 # %% ../nbs/10_official.ipynb #9bb2d98e
 def convert_official_state_dict(sd: dict, model: nn.Module) -> dict:
     "Our state dict for `model` from an official state dict `sd` (strict: see above)."
-    from radiodiff.vae import AutoencoderKL
-    from radiodiff.unet import CondUNet
     kmap, ours = official_key_map(model), model.state_dict()
     info = official_variant(sd)
     sub = {AutoencoderKL: 'first_stage_model.', CondUNet: 'model.'}.get(type(model))
@@ -377,7 +409,6 @@ def _levels(sd: dict, prefix: str) -> int:
 
 def official_config(sd: dict, cfg=None, info: Optional[dict] = None):
     "Our `Config` for the official state dict `sd`: `cfg` (or our defaults) with the architecture read from the weights."
-    from radiodiff.config import validate_config, config_to_dict
     info = info or official_variant(sd)
     if info['kind'] is None: raise ValueError(f"official_config: {_EXPECTED}")
     given = cfg is not None
@@ -413,11 +444,9 @@ def _build_empty(build):
     "`build()` on the meta device (no memory, no initialisation); the caller assigns every tensor."
     with torch.device('meta'): return build()
 
-def load_official(path, cfg=None, use_ema: bool = True, trusted: bool = False, return_config: bool = False):
-    "Our `LatentDiffusion` (or `AutoencoderKL`, for a first-stage file) with the weights of an official checkpoint file."
-    from radiodiff.vae import build_vae
-    from radiodiff.ldm import build_ldm
-    sd, info = read_official(path, use_ema, trusted)
+def official_model(sd: dict, info: dict, cfg=None) -> tuple:
+    """`(model, cfg)`: our `LatentDiffusion` (or `AutoencoderKL`, for a first-stage file) with the weights of the official
+    state dict `sd` (`read_official` gives `sd, info`), in eval mode, and the config that builds it."""
     cfg = official_config(sd, cfg, info)
     build = (lambda: build_ldm(cfg)) if info['kind'] == 'ldm' else (lambda: build_vae(cfg))
     model = _build_empty(build)
@@ -426,27 +455,23 @@ def load_official(path, cfg=None, use_ema: bool = True, trusted: bool = False, r
     if left:  # tensors outside the state dict (none in our modules): fall back to a normal build
         model = build()
         model.load_state_dict(convert_official_state_dict(sd, model), strict=True)
-    model.eval()
-    return (model, cfg) if return_config else model
+    return model.eval(), cfg
 
 # %% ../nbs/10_official.ipynb #06f9cd1c
 def import_official(ckpt, out, cfg=None, use_ema: bool = True, trusted: bool = False) -> Path:
     "Convert the official checkpoint file `ckpt` into a radiodiff checkpoint folder `out`; returns `out`."
-    import yaml
-    from radiodiff.checkpoint import write_checkpoint_folder
-    from radiodiff.config import config_from_dict, config_to_dict
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise FileExistsError(f"out: {out} already exists and is not an empty folder; choose a new folder")
-    sd, info = read_official(ckpt, use_ema, trusted)
-    model, cfg = load_official(ckpt, cfg, use_ema, trusted, return_config=True)
+    sd, info = read_official(ckpt, use_ema, trusted)                  # read once
+    model, cfg = official_model(sd, info, cfg)
     # the trainer's layout, one atomic writer (radiodiff.checkpoint); raw weights double as the EMA weights.
     # `out` first: writing a folder replaces it whole, so the VAE's folder inside it comes second.
     vae_cfg = None
     if hasattr(model, 'unet'):
         vae_cfg = config_from_dict(config_to_dict(cfg))
         vae_cfg.first_stage.ckpt_path = None
-        cfg.first_stage.ckpt_path = str((out / 'vae').resolve())
+        cfg.first_stage.ckpt_path = 'vae'                              # next to the weights: found from any folder (07d_load)
     write_checkpoint_folder(out, {'model.safetensors': model, 'ema.safetensors': model}, cfg=cfg)
     if vae_cfg is not None:
         write_checkpoint_folder(out / 'vae', {'model.safetensors': model.vae, 'ema.safetensors': model.vae}, cfg=vae_cfg)

@@ -5,15 +5,16 @@
 # %% ../nbs/00a_precision.ipynb #1a863288
 from __future__ import annotations
 import contextlib
-from typing import Union
+from typing import Callable, Optional, Union
 
 import torch
 from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'FUSED_ADAMW_DEVICES', 'cpu_bf16_flags', 'fast_bf16', 'resolve_precision', 'autocast', 'at_least_fp32',
-           'set_layout', 'compile_targets', 'prepare_for_speed', 'prepare_for_sampling', 'fused_adamw_ok', 'adamw',
-           'place_step', 'load_optimizer_state']
+__all__ = ['PRECISIONS', 'FUSED_ADAMW_DEVICES', 'PEAK_BF16_FLOPS', 'cpu_bf16_flags', 'fast_bf16', 'resolve_precision', 'autocast',
+           'at_least_fp32', 'set_layout', 'compile_targets', 'prepare_for_speed', 'prepare_for_sampling',
+           'fused_adamw_ok', 'adamw', 'place_step', 'load_optimizer_state', 'device_peak_flops', 'count_flops']
 
 # %% ../nbs/00a_precision.ipynb #1780a087
 PRECISIONS = ('auto', 'no', 'bf16', 'fp16')
@@ -65,6 +66,7 @@ def compile_targets(model: nn.Module) -> list:
     "The submodules of `model` that `prepare_for_speed(compile=True)` compiles (the parts its callers call)."
     if hasattr(model, 'unet') and hasattr(model, 'vae'):                  # a LatentDiffusion: sampling runs these
         return compile_targets(model.unet) + [model.vae.decoder]
+    if hasattr(model, 'net') and hasattr(model, 'sde'): return compile_targets(model.net)   # a Denoiser: its network
     if hasattr(model, 'cond_encoder'): return [model, model.cond_encoder]   # CondUNet: forward and encode_cond
     if hasattr(model, 'encoder') and hasattr(model, 'decoder'): return [model.encoder, model.decoder]   # AutoencoderKL
     return [model]
@@ -112,3 +114,20 @@ def load_optimizer_state(opt: torch.optim.Optimizer, state: dict) -> torch.optim
             s = opt.state.get(p, {})
             if torch.is_tensor(s.get('step')): s['step'] = place_step(s['step'], g, p)
     return opt
+
+# %% ../nbs/00a_precision.ipynb #acc40bbc
+PEAK_BF16_FLOPS = {'H100': 989.4e12, 'H200': 989.4e12, 'A100': 312e12, 'L40S': 362e12, 'A10G': 70e12, 'RTX 4090': 165.2e12}
+
+def device_peak_flops(device) -> Optional[float]:
+    "Dense bf16 peak FLOP/s of a known CUDA device, else None."
+    device = torch.device(device)
+    if device.type != 'cuda': return None
+    name = torch.cuda.get_device_name(device)
+    for k, v in PEAK_BF16_FLOPS.items():
+        if k in name: return v
+    return None
+
+def count_flops(fn: Callable) -> int:
+    "FLOPs of one call of `fn` (matmuls and convolutions, forward and backward) by `FlopCounterMode`."
+    with FlopCounterMode(display=False) as counter: fn()
+    return int(counter.get_total_flops())

@@ -15,7 +15,7 @@ __all__ = ['ENCODER', 'DECODER', 'FIRST_WIDTHS', 'SECOND_WIDTHS', 'HEAD_WIDTH', 
 
 # %% ../nbs/07c_radiounet.ipynb #96f53fe6
 from .config import Config
-from .ldm import mask_building_pixels
+from .maps import mask_building_pixels
 
 # %% ../nbs/07c_radiounet.ipynb #9b982f07
 ENCODER = ((3, 1), (5, 2), (5, 2), (5, 1), (5, 2), (3, 1), (5, 2), (5, 2), (5, 2))     # (kernel, max-pool) per layer

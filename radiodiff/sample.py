@@ -6,14 +6,22 @@
 from __future__ import annotations
 import json, statistics, time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Optional, Sequence
 
 import torch
 import torch.nn.functional as F
-from .evaluate import STD_DIR, list_map_names, write_map, write_std
+from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['resize_to_native', 'load_sampling_model', 'sample_split']
+__all__ = ['resize_to_native', 'sample_split']
+
+# %% ../nbs/09b_sample.ipynb #a70248f7
+from .config import load_config, masks_buildings
+from .data import build_dataset, read_gray
+from .load import load_model
+from .maps import STD_DIR, list_map_names, write_map, write_std
+from .precision import autocast, prepare_for_sampling, resolve_precision
 
 # %% ../nbs/09b_sample.ipynb #38e4f2a2
 def resize_to_native(maps: torch.Tensor,  # (B, 1, h, w) predictions in [0, 1] at the model's size
@@ -26,30 +34,101 @@ def resize_to_native(maps: torch.Tensor,  # (B, 1, h, w) predictions in [0, 1] a
     x = F.interpolate(maps.float(), size=(n, n), mode='bilinear', align_corners=False,
                       antialias=n < maps.shape[-1]).clamp(0, 1)
     if mask_buildings:
-        from radiodiff.data import read_gray
         b = [torch.from_numpy(read_gray(ds.building_dir / f"{nm.split('_')[0]}.png") > 0) for nm in names]
         x = x.masked_fill(torch.stack(b)[:, None].to(x.device), 0.)
     return x
 
+# %% ../nbs/09b_sample.ipynb #dc769474
+def _sampling_args(cfg, split, steps, batch_size, use_ema, num_maps, seed, out, device) -> SimpleNamespace:
+    "`sample_split`'s arguments, those left at None from `cfg.sampler`, checked; `k` is `sampler.num_samples`."
+    s = cfg.sampler
+    a = SimpleNamespace(split=split or s.split, steps=int(steps if steps is not None else s.steps),
+                        batch_size=int(batch_size or s.batch_size), use_ema=s.use_ema if use_ema is None else use_ema,
+                        num_maps=s.num_maps if num_maps is None else num_maps, seed=s.seed if seed is None else seed,
+                        k=s.num_samples, out=Path(out or s.save_folder),
+                        device=torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu')))
+    if a.steps < 1: raise ValueError(f"steps must be >= 1, got {a.steps}")
+    if a.batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {a.batch_size}")
+    if not isinstance(a.k, int) or a.k < 1: raise ValueError(f"sampler.num_samples must be an integer >= 1, got {a.k!r}")
+    return a
+
+
+def _todo(ds, out: Path, n_total: int, k: int) -> list:
+    "Indices of the first `n_total` maps of `ds` not done in `out` (k > 1: prediction and std both there); makes the folders."
+    out.mkdir(parents=True, exist_ok=True)
+    done = set(list_map_names(out))
+    if k > 1:
+        (out / STD_DIR).mkdir(exist_ok=True)
+        done &= set(list_map_names(out / STD_DIR))         # a map is done when its prediction and its std are there
+    return [i for i in range(n_total) if ds.name(i) not in done]
+
 # %% ../nbs/09b_sample.ipynb #6fe3da15
-def _sync(device):
-    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
-
-
-def load_sampling_model(cfg, ckpt=None, use_ema: bool = True, device='cpu'):
-    "The model of `cfg` (`model.kind`: a `LatentDiffusion` or a `RadioUNet`) with the weights of the checkpoint `ckpt` (a results folder or a checkpoint folder), in eval mode."
+def _sampling_model(cfg, ckpt=None, use_ema: bool = True, device='cpu'):
+    "The model of `cfg` with the weights of `ckpt` (else `sampler.ckpt_path`): `radiodiff.load.load_model`."
     ckpt = ckpt or cfg.sampler.ckpt_path
     if not ckpt:
         raise ValueError("ckpt: no LDM checkpoint given; pass ckpt=... or set sampler.ckpt_path to the results folder "
                          "(or a checkpoint folder) of `radiodiff train`")
     if not Path(ckpt).exists(): raise FileNotFoundError(f"ckpt: {ckpt} does not exist")
-    from radiodiff.checkpoint import load_model
-    return load_model(cfg, ckpt, use_ema=use_ema, device=device)   # per model.kind (LDM: the whole model, else the U-Net + first_stage's VAE)
+    return load_model(ckpt, cfg, use_ema=use_ema, device=device)   # per model.kind (LDM: the network + its VAE, or the whole model)
+
+
+def _ready_model(model, cfg, ckpt, use_ema, device):
+    "`model` (None: loaded from `ckpt`) ready to sample on `device`: a Module through `prepare_for_sampling`, else moved and in eval mode if it can."
+    if model is None: model = _sampling_model(cfg, ckpt, use_ema, device)
+    if isinstance(model, torch.nn.Module): model = prepare_for_sampling(model, cfg.sampler, device)   # eval, channels_last, compile
+    else:
+        if hasattr(model, 'to'): model = model.to(device)
+        if hasattr(model, 'eval'): model.eval()
+    return model
+
+# %% ../nbs/09b_sample.ipynb #3124031a
+def _sync(device):
+    "Wait for the queued GPU work (for timing); nothing to wait for on a CPU."
+    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
+
+
+def _sample_batch(model, ds, idx: list, a: SimpleNamespace, mask: bool, resize: bool, precision) -> tuple:
+    "Sample the maps `idx` of `ds` (`a` from `_sampling_args`): names, maps, std (None if k = 1), seconds; native size if `resize`."
+    items = [ds[i] for i in idx]
+    names = [b['name'] for b in items]
+    cond = torch.stack([b['cond'] for b in items]).to(a.device)         # (B, 3, H, W) in [-1, 1]
+    gen = torch.Generator().manual_seed(int(a.seed) + idx[0])
+    extra = {'num_samples': a.k, 'return_std': True} if a.k > 1 else {}   # k samples: their mean and std (nbs/07_ldm)
+    _sync(a.device); t0 = time.perf_counter()
+    with torch.no_grad(), autocast(precision, a.device):   # bf16 where fast (nbs/00a_precision)
+        res = model.sample(cond, steps=a.steps, generator=gen, mask_buildings=mask and not resize, **extra)
+    _sync(a.device); dt = time.perf_counter() - t0
+    if a.k > 1 and not (isinstance(res, (tuple, list)) and len(res) == 2):
+        raise ValueError(f"sampler.num_samples is {a.k} but model.sample returned one map batch, not (mean, std); "
+                         "a model that draws no samples (RadioUNet) needs sampler.num_samples: 1")
+    maps, std = res if a.k > 1 else (res, None)                          # (B, 1, H, W) in [0, 1], std or None
+    if maps.shape[0] != len(idx) or maps.ndim != 4 or (std is not None and std.shape != maps.shape):
+        raise ValueError(f"model.sample returned shape {tuple(maps.shape)} for {len(idx)} conditions; expected (B, 1, H, W)"
+                         + (f" and a std of the same shape, got {tuple(std.shape)}" if std is not None else ''))
+    if resize:
+        maps = resize_to_native(maps, names, ds, mask)
+        if std is not None: std = resize_to_native(std, names, ds, mask)
+    return names, maps, std, dt
+
+
+def _write_batch(out: Path, names: Sequence[str], maps: torch.Tensor, std: Optional[torch.Tensor]):
+    "Write `{out}/{name}.png` per map (+ `{out}/std/{name}.png` first when `std` is given)."
+    for j, name in enumerate(names):
+        if std is not None: write_std(out / STD_DIR / f'{name}.png', std[j, 0])   # the std first: the map marks it done
+        write_map(out / f'{name}.png', maps[j, 0])
 
 # %% ../nbs/09b_sample.ipynb #f20d6e02
+def _timing(times: list, counts: list) -> dict:
+    "Median seconds per map and maps per second over the batches (`times` in s, `counts` maps), the first left out when there are several."
+    timed = slice(1, None) if len(times) > 1 else slice(None)          # the first batch is the warm-up
+    lat = [t / c for t, c in zip(times[timed], counts[timed])]
+    return dict(latency_s_median=statistics.median(lat), maps_per_s=sum(counts[timed]) / sum(times[timed]),
+                warmup_excluded=len(times) > 1)
+
+
 def _sampling_info(cfg, ckpt, model_given: bool, result: dict, k: int, device, mask: bool, ds) -> dict:
     "What `sampling.json` records about a run of `sample_split`."
-    from radiodiff.precision import resolve_precision
     s = cfg.sampler
     return dict(model=getattr(cfg.model, 'kind', 'ldm'), ckpt=None if model_given else str(ckpt or s.ckpt_path),
                 split=result['split'], steps=result['steps'], num_samples=k, batch_size=result['batch_size'],
@@ -60,95 +139,41 @@ def _sampling_info(cfg, ckpt, model_given: bool, result: dict, k: int, device, m
                 maps_per_s=result['maps_per_s'], warmup_excluded=result['warmup_excluded'],
                 std=f'{STD_DIR}/{{map}}_{{tx}}.png: 16-bit, std = value / 65535' if k > 1 else None)
 
-
+# %% ../nbs/09b_sample.ipynb #8a600397
 def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[int] = None,
                  batch_size: Optional[int] = None, use_ema: Optional[bool] = None, out=None,
                  num_maps: Optional[int] = None, device=None, seed: Optional[int] = None,
                  model=None, progress: bool = False, verbose: bool = True) -> dict:
     "Sample `split` to `{out}/{map}_{tx}.png` (+ `std/` when `sampler.num_samples` > 1, `sampling.json`); resumable."
-    if isinstance(cfg, (str, Path)):
-        from radiodiff.config import load_config
-        cfg = load_config(cfg)
-    s = cfg.sampler
-    split = split or s.split
-    steps = int(steps if steps is not None else s.steps)
-    batch_size = int(batch_size or s.batch_size)
-    use_ema = s.use_ema if use_ema is None else use_ema
-    num_maps = s.num_maps if num_maps is None else num_maps
-    seed = s.seed if seed is None else seed
-    k = s.num_samples
-    out = Path(out or s.save_folder)
-    device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    if steps < 1: raise ValueError(f"steps must be >= 1, got {steps}")
-    if batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {batch_size}")
-    if not isinstance(k, int) or k < 1: raise ValueError(f"sampler.num_samples must be an integer >= 1, got {k!r}")
-
-    from radiodiff.data import build_dataset
-    ds = build_dataset(cfg, split)
-    n_total = len(ds) if num_maps is None else min(int(num_maps), len(ds))
-    out.mkdir(parents=True, exist_ok=True)
-    done = set(list_map_names(out))
-    if k > 1:
-        (out / STD_DIR).mkdir(exist_ok=True)
-        done &= set(list_map_names(out / STD_DIR))         # a map is done when its prediction and its std are there
-    todo = [i for i in range(n_total) if ds.name(i) not in done]
-    result = dict(out=str(out), split=split, total=n_total, skipped=n_total - len(todo), written=0, steps=steps,
-                  batch_size=batch_size, num_samples=k, latency_s_median=None, maps_per_s=None)
+    if isinstance(cfg, (str, Path)): cfg = load_config(cfg)
+    a = _sampling_args(cfg, split, steps, batch_size, use_ema, num_maps, seed, out, device)
+    ds = build_dataset(cfg, a.split)
+    n_total = len(ds) if a.num_maps is None else min(int(a.num_maps), len(ds))
+    todo = _todo(ds, a.out, n_total, a.k)
+    result = dict(out=str(a.out), split=a.split, total=n_total, skipped=n_total - len(todo), written=0, steps=a.steps,
+                  batch_size=a.batch_size, num_samples=a.k, latency_s_median=None, maps_per_s=None)
     if not todo:
-        if verbose: print(f"sample_split: all {n_total} maps of {split!r} already in {out}")
+        if verbose: print(f"sample_split: all {n_total} maps of {a.split!r} already in {a.out}")
         return result
     model_given = model is not None
-    if model is None: model = load_sampling_model(cfg, ckpt, use_ema, device)
-    from radiodiff.precision import autocast, prepare_for_sampling
-    if isinstance(model, torch.nn.Module): model = prepare_for_sampling(model, cfg.sampler, device)   # eval, channels_last, compile
-    else:
-        if hasattr(model, 'to'): model = model.to(device)
-        if hasattr(model, 'eval'): model.eval()
+    model = _ready_model(model, cfg, ckpt, a.use_ema, a.device)
 
-    batches = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
-    it = batches
-    if progress:
-        from tqdm.auto import tqdm
-        it = tqdm(batches, desc=f'sample {split}', unit='batch')
+    batches = [todo[i:i + a.batch_size] for i in range(0, len(todo), a.batch_size)]
+    it = tqdm(batches, desc=f'sample {a.split}', unit='batch') if progress else batches
     times, counts = [], []
     resize = getattr(ds, 'native_size', cfg.data.image_size) != cfg.data.image_size   # write at the data's own size
-    from radiodiff.config import masks_buildings
     mask = masks_buildings(cfg)   # sampler.mask_buildings, forced on by data.fill_buildings
-    extra = {'num_samples': k, 'return_std': True} if k > 1 else {}   # k samples: their mean and std (nbs/07_ldm)
     for idx in it:
-        items = [ds[i] for i in idx]
-        names = [b['name'] for b in items]
-        cond = torch.stack([b['cond'] for b in items]).to(device)         # (B, 3, H, W) in [-1, 1]
-        gen = torch.Generator().manual_seed(int(seed) + idx[0])
-        _sync(device); t0 = time.perf_counter()
-        with torch.no_grad(), autocast(cfg.sampler.mixed_precision, device):   # bf16 where fast (nbs/00a_precision)
-            res = model.sample(cond, steps=steps, generator=gen, mask_buildings=mask and not resize, **extra)
-        _sync(device); dt = time.perf_counter() - t0
-        if k > 1 and not (isinstance(res, (tuple, list)) and len(res) == 2):
-            raise ValueError(f"sampler.num_samples is {k} but model.sample returned one map batch, not (mean, std); "
-                             "a model that draws no samples (RadioUNet) needs sampler.num_samples: 1")
-        maps, std = res if k > 1 else (res, None)                          # (B, 1, H, W) in [0, 1], std or None
-        if maps.shape[0] != len(idx) or maps.ndim != 4 or (std is not None and std.shape != maps.shape):
-            raise ValueError(f"model.sample returned shape {tuple(maps.shape)} for {len(idx)} conditions; expected (B, 1, H, W)"
-                             + (f" and a std of the same shape, got {tuple(std.shape)}" if std is not None else ''))
-        if resize:
-            maps = resize_to_native(maps, names, ds, mask)
-            if std is not None: std = resize_to_native(std, names, ds, mask)
-        for j, name in enumerate(names):
-            if std is not None: write_std(out / STD_DIR / f'{name}.png', std[j, 0])   # the std first: the map marks it done
-            write_map(out / f'{name}.png', maps[j, 0])
+        names, maps, std, dt = _sample_batch(model, ds, idx, a, mask, resize, cfg.sampler.mixed_precision)
+        _write_batch(a.out, names, maps, std)
         times.append(dt); counts.append(len(idx))
         result['written'] += len(idx)
-    timed = slice(1, None) if len(times) > 1 else slice(None)          # the first batch is the warm-up
-    lat = [t / c for t, c in zip(times[timed], counts[timed])]
-    result['latency_s_median'] = statistics.median(lat)
-    result['maps_per_s'] = sum(counts[timed]) / sum(times[timed])
-    result['warmup_excluded'] = len(times) > 1
-    info = _sampling_info(cfg, ckpt, model_given, result, k, device, mask, ds)
-    (out / 'sampling.json').write_text(json.dumps(info, indent=2) + '\n')
+    result.update(_timing(times, counts))
+    info = _sampling_info(cfg, ckpt, model_given, result, a.k, a.device, mask, ds)
+    (a.out / 'sampling.json').write_text(json.dumps(info, indent=2) + '\n')
     if verbose:
-        print(f"sample_split: wrote {result['written']} maps to {out} ({result['skipped']} already there); "
-              f"{steps} steps, {k} sample{'s' if k > 1 else ''} per map, batch {batch_size}, {device.type}: "
+        print(f"sample_split: wrote {result['written']} maps to {a.out} ({result['skipped']} already there); "
+              f"{a.steps} steps, {a.k} sample{'s' if a.k > 1 else ''} per map, batch {a.batch_size}, {a.device.type}: "
               f"median {1e3 * result['latency_s_median']:.1f} ms/map"
               f"{' (warm-up batch excluded)' if result['warmup_excluded'] else ''}, {result['maps_per_s']:.2f} maps/s")
     return result

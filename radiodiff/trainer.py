@@ -15,19 +15,20 @@ from torch.utils.data import DataLoader, DistributedSampler
 from torch.utils.data._utils.collate import default_collate
 from torch.utils.flop_counter import FlopCounterMode
 from timm.utils import ModelEmaV3
+from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['PEAK_BF16_FLOPS', 'lr_at', 'EMA', 'run_seeds', 'training_device', 'training_precision', 'NonFiniteLoss',
-           'check_data_files', 'stop_signals', 'device_peak_flops', 'count_flops', 'fit', 'train']
+__all__ = ['lr_at', 'EMA', 'run_seeds', 'training_device', 'training_precision', 'NonFiniteLoss', 'stop_signals', 'fit', 'train']
 
 # %% ../nbs/08_trainer.ipynb #eb5c05f6
 from .config import Config, save_config
-from .data import DataStream
+from .data import DataStream, check_data_files
 from .checkpoint import (load_weights, read_state, write_checkpoint, list_checkpoints, resolve_resume,
                                   check_output_dir, checkpoint_bytes, get_rng_state, set_rng_state,
                                   preserved_rng, seed_everything_local)
 from .tasks import VAETask, LDMTask, RadioUNetTask
-from .precision import resolve_precision, prepare_for_speed, adamw, load_optimizer_state
+from .precision import (resolve_precision, prepare_for_speed, adamw, load_optimizer_state,
+                                 device_peak_flops)
 
 # %% ../nbs/08_trainer.ipynb #d7a8ff8d
 def lr_at(step: int, tcfg) -> float:
@@ -82,7 +83,7 @@ def _to_device(batch, device):
 
 def _grid(images: dict, path: Path):
     "Rows of condition | ground truth | prediction; returns the (3, H, W) grid in [0, 1]."
-    from torchvision.utils import make_grid, save_image
+    from torchvision.utils import make_grid, save_image   # lazy: torchvision only for preview grids
     cols = [images[k].detach().float().cpu().clamp(0, 1) for k in ('cond', 'target', 'prediction') if k in images]
     cols = [c.expand(-1, 3, -1, -1) if c.shape[1] == 1 else c[:, :3] for c in cols]
     tiles = torch.stack(cols, 1).flatten(0, 1)  # (B * ncols, 3, H, W), row by row
@@ -95,8 +96,8 @@ def _grid(images: dict, path: Path):
 def training_device() -> torch.device:
     """The device type accelerate will train on, without setting accelerate up: the existing state's device if there is
     one (a launcher, an earlier run), else CUDA when it is available and `ACCELERATE_USE_CPU` is not set, else the CPU."""
-    from accelerate import PartialState
-    from accelerate.utils import parse_flag_from_env
+    from accelerate import PartialState   # lazy: accelerate starts only when training
+    from accelerate.utils import parse_flag_from_env   # lazy: accelerate starts only when training
     if PartialState._shared_state: return PartialState().device      # already set up: ask it (creates nothing)
     if parse_flag_from_env('ACCELERATE_USE_CPU') or not torch.cuda.is_available(): return torch.device('cpu')
     return torch.device('cuda')
@@ -106,9 +107,9 @@ def training_precision(tc) -> str:
     return resolve_precision(tc.mixed_precision, training_device())
 
 def _make_accelerator(tc, results: Path):
-    from accelerate import Accelerator
-    from accelerate.state import AcceleratorState
-    from accelerate.utils import DistributedDataParallelKwargs, GradientAccumulationPlugin
+    from accelerate import Accelerator   # lazy: accelerate starts only when training
+    from accelerate.state import AcceleratorState   # lazy: accelerate starts only when training
+    from accelerate.utils import DistributedDataParallelKwargs, GradientAccumulationPlugin   # lazy: accelerate starts only when training
     # A notebook or test may train several times in one process with other precisions: accelerate keeps its state
     # in a process-wide singleton and refuses a new mixed precision, so start from a clean one (the process
     # group, held by PartialState, is kept).
@@ -120,26 +121,6 @@ def _make_accelerator(tc, results: Path):
 
 class NonFiniteLoss(FloatingPointError):
     "A NaN or Inf loss, more often than `trainer.max_nonfinite_skips` allows."
-
-def check_data_files(ds) -> int:
-    """Check that every PNG a `RadioMapSeer` data set will read exists, is an image and has the data set's native size
-    (headers only: fast); returns the number of files checked (0 for other data sets)."""
-    from PIL import Image, UnidentifiedImageError
-    if not all(hasattr(ds, a) for a in ('map_ids', 'num_tx', 'building_dir', 'antenna_dir', 'gain_dir', 'native_size')): return 0
-    n, files = ds.native_size, []
-    for m in ds.map_ids:
-        files.append(ds.building_dir / f'{m}.png')
-        if getattr(ds, 'cars', False): files.append(ds.car_dir / f'{m}.png')
-        for t in range(ds.num_tx): files += [ds.antenna_dir / f'{m}_{t}.png', ds.gain_dir / f'{m}_{t}.png']
-    for f in files:
-        if not f.is_file(): raise FileNotFoundError(f"missing file {f} (data.root={ds.root}); the data set lists map {f.stem.split('_')[0]} "
-                                                    f"with {ds.num_tx} transmitters")
-        try:
-            with Image.open(f) as im: size = im.size
-        except (UnidentifiedImageError, OSError, SyntaxError) as e:
-            raise ValueError(f"cannot read the PNG {f} ({type(e).__name__}); the file is corrupt or not an image") from None
-        if size != (n, n): raise ValueError(f"{f} is {size[0]}x{size[1]} pixels but the data set's maps are {n}x{n}")
-    return len(files)
 
 @contextlib.contextmanager
 def stop_signals():
@@ -164,41 +145,6 @@ class _Log:
         with open(self.path, 'a') as f: f.write(time.strftime('%Y-%m-%d %H:%M:%S ') + msg + '\n')
 
 
-
-# %% ../nbs/08_trainer.ipynb #acc40bbc
-PEAK_BF16_FLOPS = {'H100': 989.4e12, 'H200': 989.4e12, 'A100': 312e12, 'L40S': 362e12, 'A10G': 70e12, 'RTX 4090': 165.2e12}
-
-def device_peak_flops(device) -> Optional[float]:
-    "Dense bf16 peak FLOP/s of a known CUDA device, else None."
-    device = torch.device(device)
-    if device.type != 'cuda': return None
-    name = torch.cuda.get_device_name(device)
-    for k, v in PEAK_BF16_FLOPS.items():
-        if k in name: return v
-    return None
-
-def count_flops(fn: Callable) -> int:
-    "FLOPs of one call of `fn` (matmuls and convolutions, forward and backward) by `FlopCounterMode`."
-    with FlopCounterMode(display=False) as counter: fn()
-    return int(counter.get_total_flops())
-
-# %% ../nbs/08_trainer.ipynb #fdcf4522
-def fit(cfg: Config, make_task, out=None, resume=None, progress: bool = True, val_batches: int = 8,
-        preview_count: int = 4) -> Path:
-    "Train the task that `make_task(cfg)` builds, with `cfg.trainer`; returns the results folder."
-    run = _start(cfg, out, resume, val_batches)                 # accelerator; refuse early, before writing anything
-    with preserved_rng(), contextlib.ExitStack() as stack:
-        _setup(run, make_task, preview_count, progress)         # task, EMA, optimizers, data; resume from a checkpoint
-        stop = stack.enter_context(stop_signals())
-        while run.step < run.tc.train_num_steps:
-            lr = lr_at(run.step, run.tc)
-            logs = _optimizer_step(run, lr)                     # micro-batches, non-finite guard, clip, step
-            run.step += 1
-            run.ema.update(run.task.model, run.step)
-            _periodic(run, logs, lr)                            # log, validate, preview, save
-            if _stop_requested(run, stop): break
-        _finish(run)
-    return run.results
 
 # %% ../nbs/08_trainer.ipynb #b9af09f8
 @dataclass
@@ -263,9 +209,10 @@ def _start(cfg: Config, out, resume, val_batches: int) -> _Run:
     if acc.is_main_process: (results / 'previews').mkdir(parents=True, exist_ok=True); save_config(cfg, results / 'config.yaml')
     return _Run(cfg, results, acc, ck, _Log(results / 'train.log', acc.is_main_process), val_batches)
 
-# %% ../nbs/08_trainer.ipynb #914c3a48
-def _setup(run: _Run, make_task, preview_count: int, progress: bool):
-    "Build the task, EMA, data stream and optimizers (same seeds on every process for the weights); restore `run.ck`."
+# %% ../nbs/08_trainer.ipynb #e29ab512
+def _build_task(run: _Run, make_task) -> dict:
+    """The task (the same initial weights on every process), checked against the disk and its data, on the device and set
+    up; the run's noise generator; the global RNGs seeded per process. Returns the trained modules by optimizer name."""
     cfg, tc, acc, device = run.cfg, run.tc, run.acc, run.device
     seeds = run_seeds(tc.seed, acc.process_index)
     seed_everything_local(seeds['init'])                 # identical initial weights on every process
@@ -277,35 +224,9 @@ def _setup(run: _Run, make_task, preview_count: int, progress: bool):
     task.setup(acc, run.results)
     run.generator = torch.Generator(device=device).manual_seed(seeds['generator'])
     seed_everything_local(seeds['global'])
-    per_process = cfg.data.batch_size // run.world
-    run.stream = DataStream(task.train_set, per_process, seed=tc.seed, rank=acc.process_index, world=run.world,
-                            num_workers=cfg.data.num_workers, pin_memory=device.type == 'cuda')
-    run.ema = EMA(task.model, tc.ema_decay, tc.ema_update_after_step, tc.ema_update_every)
-    state = _load_weights_of(run) if run.ck is not None else None
-    run.flops_per_step = _count_step_flops(run)
-    for n, m in [*modules.items(), ('ema', run.ema.module)]:   # channels_last everywhere; compile the trained network
-        prepare_for_speed(m, channels_last=tc.channels_last, compile=tc.compile and n == 'model')
-    run.nets = {n: acc.prepare(task.wrapped(n)) for n in modules}
-    run.opts = {n: adamw(task.trainable(m), lr=tc.lr, betas=tc.betas, weight_decay=tc.weight_decay, fused=tc.fused_optimizer)
-                for n, m in modules.items()}
-    if state is not None: _load_state_of(run, state)
-    if task.val_set is not None and tc.val_every > 0:
-        vs = DistributedSampler(task.val_set, num_replicas=run.world, rank=acc.process_index, shuffle=False)
-        run.val_loader = DataLoader(task.val_set, batch_size=per_process, sampler=vs, num_workers=0)
-    preview_set = task.val_set if task.val_set is not None else task.train_set
-    run.preview_batch = default_collate([preview_set[i] for i in range(min(preview_count, len(preview_set)))])
-    acc.init_trackers('tensorboard')
-    run.writer = acc.get_tracker('tensorboard', unwrap=True) if run.main else None
-    run.log(f"start: stage={task.name} step={run.step}/{tc.train_num_steps} processes={run.world} global batch={cfg.data.batch_size} "
-            f"x accumulate {tc.gradient_accumulate_every} precision={acc.mixed_precision} (trainer.mixed_precision="
-            f"{tc.mixed_precision}) channels_last={tc.channels_last} compile={tc.compile} adamw={_adamw_kind(run.opts)} device={device}")
-    if progress and run.main:
-        from tqdm.auto import tqdm
-        run.bar = tqdm(total=tc.train_num_steps, initial=run.step, desc=f'train {task.name}', dynamic_ncols=True)
-    run.last_saved, run.saved = (run.step if run.ck is not None else -1), run.ck
-    run.t0, run.samples = time.perf_counter(), 0
-    for m in run.nets.values(): m.train()
+    return modules
 
+# %% ../nbs/08_trainer.ipynb #a85b9110
 def _adamw_kind(opts: dict) -> str:
     "'fused' when every optimizer steps with AdamW's fused kernel (`trainer.fused_optimizer` where the device has it), else 'default'."
     return 'fused' if all(g.get('fused') for o in opts.values() for g in o.param_groups) else 'default'
@@ -330,11 +251,81 @@ def _count_step_flops(run: _Run) -> Optional[int]:
     per_process = run.cfg.data.batch_size // run.world
     return int(counter.get_total_flops() * per_process * run.tc.gradient_accumulate_every / n)
 
+# %% ../nbs/08_trainer.ipynb #8d59f3da
+def _prepare_training(run: _Run, modules: dict) -> Optional[dict]:
+    """The data stream, the EMA, the checkpoint's weights (when resuming), the FLOPs of a step, the speed levers, the
+    prepared modules and their optimizers. Returns the checkpoint's state for `_load_state_of` (None when not resuming)."""
+    cfg, tc, acc, device, task = run.cfg, run.tc, run.acc, run.device, run.task
+    per_process = cfg.data.batch_size // run.world
+    run.stream = DataStream(task.train_set, per_process, seed=tc.seed, rank=acc.process_index, world=run.world,
+                            num_workers=cfg.data.num_workers, pin_memory=device.type == 'cuda')
+    run.ema = EMA(task.model, tc.ema_decay, tc.ema_update_after_step, tc.ema_update_every)
+    state = _load_weights_of(run) if run.ck is not None else None
+    run.flops_per_step = _count_step_flops(run)
+    for n, m in [*modules.items(), ('ema', run.ema.module)]:   # channels_last everywhere; compile the trained network
+        prepare_for_speed(m, channels_last=tc.channels_last, compile=tc.compile and n == 'model')
+    run.nets = {n: acc.prepare(task.wrapped(n)) for n in modules}
+    run.opts = {n: adamw(task.trainable(m), lr=tc.lr, betas=tc.betas, weight_decay=tc.weight_decay, fused=tc.fused_optimizer)
+                for n, m in modules.items()}
+    return state
+
+# %% ../nbs/08_trainer.ipynb #96ca4891
+def _eval_data(run: _Run, preview_count: int):
+    "The validation loader (each process its shard; none when `val_every` is 0) and the preview batch (the first `preview_count` items)."
+    task, acc = run.task, run.acc
+    per_process = run.cfg.data.batch_size // run.world
+    if task.val_set is not None and run.tc.val_every > 0:
+        vs = DistributedSampler(task.val_set, num_replicas=run.world, rank=acc.process_index, shuffle=False)
+        run.val_loader = DataLoader(task.val_set, batch_size=per_process, sampler=vs, num_workers=0)
+    preview_set = task.val_set if task.val_set is not None else task.train_set
+    run.preview_batch = default_collate([preview_set[i] for i in range(min(preview_count, len(preview_set)))])
+
+# %% ../nbs/08_trainer.ipynb #fcfb26d8
+def _start_logging(run: _Run, progress: bool):
+    "TensorBoard, the start line of train.log, the progress bar, the counters; the prepared modules in training mode."
+    cfg, tc, acc, task = run.cfg, run.tc, run.acc, run.task
+    acc.init_trackers('tensorboard')
+    run.writer = acc.get_tracker('tensorboard', unwrap=True) if run.main else None
+    run.log(f"start: stage={task.name} step={run.step}/{tc.train_num_steps} processes={run.world} global batch={cfg.data.batch_size} "
+            f"x accumulate {tc.gradient_accumulate_every} precision={acc.mixed_precision} (trainer.mixed_precision="
+            f"{tc.mixed_precision}) channels_last={tc.channels_last} compile={tc.compile} adamw={_adamw_kind(run.opts)} device={run.device}")
+    if progress and run.main:
+        run.bar = tqdm(total=tc.train_num_steps, initial=run.step, desc=f'train {task.name}', dynamic_ncols=True)
+    run.last_saved, run.saved = (run.step if run.ck is not None else -1), run.ck
+    run.t0, run.samples = time.perf_counter(), 0
+    for m in run.nets.values(): m.train()
+
+# %% ../nbs/08_trainer.ipynb #9b7628e6
+def _setup(run: _Run, make_task, preview_count: int, progress: bool):
+    "Build the task, EMA, data stream and optimizers (same seeds on every process for the weights); restore `run.ck`."
+    modules = _build_task(run, make_task)                # task, checks, the run's generator, per-process seeds
+    state = _prepare_training(run, modules)              # stream, EMA, checkpoint weights, FLOPs, prepared modules, optimizers
+    if state is not None: _load_state_of(run, state)     # optimizers, grad scaler, RNG states (once the optimizers exist)
+    _eval_data(run, preview_count)                       # validation loader, preview batch
+    _start_logging(run, progress)                        # TensorBoard, the start line, progress bar, counters
+
+# %% ../nbs/08_trainer.ipynb #1dbd111e
+def _save(run: _Run) -> Path:
+    "Every process gathers its RNG state; the main process writes the checkpoint (atomically)."
+    tc, acc, step = run.tc, run.acc, run.step
+    rng = get_rng_state(run.generator)
+    rngs = acc.gather_for_metrics([rng], use_gather_object=True) if run.world > 1 else [rng]
+    state = {'step': step, 'optimizers': {n: o.state_dict() for n, o in run.opts.items()},
+             'scaler': acc.scaler.state_dict() if acc.scaler is not None else None,
+             'extra': {n: m.state_dict() for n, m in run.task.extra.items()}, 'rng': rngs, 'data': run.stream.state_dict(),
+             'nonfinite_skips': run.skips, 'lr': lr_at(max(step - 1, 0), tc), 'num_processes': run.world,
+             'global_batch_size': run.cfg.data.batch_size, 'gradient_accumulate_every': tc.gradient_accumulate_every}
+    if run.main: write_checkpoint(run.results, step, run.task.model, run.ema.module, state, run.cfg, tc.keep_last)
+    acc.wait_for_everyone()
+    run.saved, run.last_saved = run.results / 'checkpoints' / f'step-{step:07d}', step
+    return run.saved
+
+# %% ../nbs/08_trainer.ipynb #62322830
 def _load_weights_of(run: _Run) -> dict:
     "Weights, EMA, extra modules, counters and data position from `run.ck`; returns its state for `_load_state_of`."
     ck = run.ck
-    load_weights(ck / 'model.safetensors', run.task.model)
-    load_weights(ck / 'ema.safetensors', run.ema.module)
+    load_weights(ck / 'model.safetensors', run.task.model, convert=run.task.model_state_dict)   # (older key layouts too)
+    load_weights(ck / 'ema.safetensors', run.ema.module, convert=run.task.model_state_dict)
     state = read_state(ck / 'state.pt')
     for n in run.task.extra: run.task.extra[n].load_state_dict(state['extra'][n])
     run.step, run.skips = state['step'], state.get('nonfinite_skips', 0)
@@ -457,22 +448,7 @@ def _validate(run: _Run) -> float:
     total = acc.reduce(total, 'sum') if run.world > 1 else total
     return (total[0] / total[1].clamp_min(1)).item()
 
-# %% ../nbs/08_trainer.ipynb #1dbd111e
-def _save(run: _Run) -> Path:
-    "Every process gathers its RNG state; the main process writes the checkpoint (atomically)."
-    tc, acc, step = run.tc, run.acc, run.step
-    rng = get_rng_state(run.generator)
-    rngs = acc.gather_for_metrics([rng], use_gather_object=True) if run.world > 1 else [rng]
-    state = {'step': step, 'optimizers': {n: o.state_dict() for n, o in run.opts.items()},
-             'scaler': acc.scaler.state_dict() if acc.scaler is not None else None,
-             'extra': {n: m.state_dict() for n, m in run.task.extra.items()}, 'rng': rngs, 'data': run.stream.state_dict(),
-             'nonfinite_skips': run.skips, 'lr': lr_at(max(step - 1, 0), tc), 'num_processes': run.world,
-             'global_batch_size': run.cfg.data.batch_size, 'gradient_accumulate_every': tc.gradient_accumulate_every}
-    if run.main: write_checkpoint(run.results, step, run.task.model, run.ema.module, state, run.cfg, tc.keep_last)
-    acc.wait_for_everyone()
-    run.saved, run.last_saved = run.results / 'checkpoints' / f'step-{step:07d}', step
-    return run.saved
-
+# %% ../nbs/08_trainer.ipynb #c62c1d8c
 def _stop_requested(run: _Run, stop: dict) -> bool:
     "After a SIGINT/SIGTERM on any process: save (if not just saved) and tell the user how to continue."
     requested = torch.tensor(float('signal' in stop), device=run.device)
@@ -491,6 +467,24 @@ def _finish(run: _Run):
     run.log(f"done: step {run.step}")
     for tracker in run.acc.trackers: tracker.finish()  # not `end_training()`: it destroys the process group, and a
                                                        # launched script may train again (VAE then LDM)
+
+# %% ../nbs/08_trainer.ipynb #fdcf4522
+def fit(cfg: Config, make_task, out=None, resume=None, progress: bool = True, val_batches: int = 8,
+        preview_count: int = 4) -> Path:
+    "Train the task that `make_task(cfg)` builds, with `cfg.trainer`; returns the results folder."
+    run = _start(cfg, out, resume, val_batches)                 # accelerator; refuse early, before writing anything
+    with preserved_rng(), contextlib.ExitStack() as stack:
+        _setup(run, make_task, preview_count, progress)         # task, EMA, optimizers, data; resume from a checkpoint
+        stop = stack.enter_context(stop_signals())
+        while run.step < run.tc.train_num_steps:
+            lr = lr_at(run.step, run.tc)
+            logs = _optimizer_step(run, lr)                     # micro-batches, non-finite guard, clip, step
+            run.step += 1
+            run.ema.update(run.task.model, run.step)
+            _periodic(run, logs, lr)                            # log, validate, preview, save
+            if _stop_requested(run, stop): break
+        _finish(run)
+    return run.results
 
 # %% ../nbs/08_trainer.ipynb #738bd99b
 def train(cfg: Config, stage: str = 'ldm', out=None, resume=None, progress: bool = True) -> Path:

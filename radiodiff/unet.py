@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_unet.ipynb #19d60eaf
 from __future__ import annotations
-import dataclasses, math, re
+import dataclasses, math
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
@@ -13,12 +13,13 @@ import torch.nn as nn
 import torch.nn.functional as F
 from einops import rearrange
 from .precision import at_least_fp32
+from safetensors.torch import load_file
 
 # %% auto #0
 __all__ = ['load_state_dict_file', 'ConditionEncoder', 'WSConv2d', 'ChannelLayerNorm', 'PreNorm', 'Residual', 'Block',
            'ResnetBlock', 'LinearAttention', 'Attention', 'GaussianFourierProjection', 'sine_position_encoding',
-           'RelationMlp', 'RelationAttention', 'RelationNet', 'BlockFFT', 'UNetDecoder', 'CondUNet', 'build_unet',
-           'rename_legacy_decoder_keys']
+           'RelationMlp', 'RelationAttention', 'RelationNet', 'BlockFFT', 'UNetDecoder', 'rename_legacy_aft_keys',
+           'CondUNet', 'build_unet']
 
 # %% ../nbs/05_unet.ipynb #b2f8a73d
 _TV_PREFIX = 'torchvision:'
@@ -34,11 +35,11 @@ def _no_weights_error(name, looked):
 
 def _timm_cached_weights(name) -> Optional[str]:
     "Path of `name`'s default pretrained weights if they are in timm's local caches, else None (no network access)."
-    import timm
+    import timm   # lazy: timm takes ~2 s to import, only when a timm backbone is built
     cfg = timm.models.get_pretrained_cfg(name)
     if cfg is None: return None
     if getattr(cfg, 'hf_hub_id', None):
-        from huggingface_hub import try_to_load_from_cache
+        from huggingface_hub import try_to_load_from_cache   # lazy: only to find cached pretrained weights
         for fn in ('model.safetensors', 'pytorch_model.bin'):
             p = try_to_load_from_cache(cfg.hf_hub_id, fn)
             if isinstance(p, str) and Path(p).is_file(): return p
@@ -54,7 +55,6 @@ def load_state_dict_file(path) -> dict:
     if not p.is_file():
         raise FileNotFoundError(f"pretrained: no file at {str(p)!r}; pass a state-dict file, true (library cache) or false")
     if p.suffix == '.safetensors':
-        from safetensors.torch import load_file
         sd = load_file(str(p))
     else: sd = torch.load(str(p), map_location='cpu', weights_only=True)
     for key in ('state_dict', 'model'):
@@ -77,7 +77,7 @@ class ConditionEncoder(nn.Module):
     def _build_torchvision(self, arch, in_chans, pretrained):
         if arch != 'swin_b': raise ValueError(f"cond_net: only 'torchvision:swin_b' is supported, got 'torchvision:{arch}'")
         if in_chans != 3: raise ValueError(f"cond_in_channels: torchvision:swin_b takes 3-channel conditions, got {in_chans}")
-        from torchvision.models import swin_b, Swin_B_Weights
+        from torchvision.models import swin_b, Swin_B_Weights   # lazy: torchvision only for its Swin-B backbone
         model = swin_b(weights=None)
         if pretrained is True:
             f = Path(torch.hub.get_dir()) / 'checkpoints' / Path(Swin_B_Weights.IMAGENET1K_V1.url).name
@@ -97,7 +97,7 @@ class ConditionEncoder(nn.Module):
         self.channels, self.reductions = [128, 256, 512, 1024], list(_REDUCTIONS)
 
     def _build_timm(self, name, in_chans, img_size, pretrained, kwargs):
-        import timm
+        import timm   # lazy: timm takes ~2 s to import, only when a timm backbone is built
         kwargs = dict(kwargs, in_chans=in_chans, features_only=True)
         def create(**kw):
             try: return timm.create_model(name, img_size=img_size, **kwargs, **kw)
@@ -357,6 +357,22 @@ class UNetDecoder(nn.Module):
             x = up(x)
         return self.final_conv(self.final_res_block(torch.cat([x, r], dim=1), temb))
 
+# %% ../nbs/05_unet.ipynb #0c5ebca3
+_LEGACY_AFT = {'decouple1.': 'drift_aft.', 'decouple2.': 'noise_aft.'}   # the AFT blocks' names before issue 24 (the official code's)
+
+def rename_legacy_aft_keys(state_dict: dict, prefix: str = '') -> dict:
+    "`state_dict` with the old AFT names under `prefix` (`decouple1.*`, `decouple2.*`) renamed to `drift_aft.*`, `noise_aft.*` (a new dict)."
+    def rename(k):
+        for old, new in _LEGACY_AFT.items():
+            if k.startswith(prefix + old): return prefix + new + k[len(prefix + old):]
+        return k
+    return {rename(k): v for k, v in state_dict.items()}
+
+def _legacy_aft_hook(module, state_dict, prefix, *args):
+    "`CondUNet`'s load-state-dict pre-hook: the old AFT names under `prefix` renamed in place."
+    renamed = rename_legacy_aft_keys(state_dict, prefix)
+    if list(renamed) != list(state_dict): state_dict.clear(); state_dict.update(renamed)
+
 # %% ../nbs/05_unet.ipynb #33e966b1
 class CondUNet(nn.Module):
     "RadioDiff's denoiser network: condition encoder + U-Net with one encoder and two decoders, returning the raw heads (F1, F2)."
@@ -401,11 +417,12 @@ class CondUNet(nn.Module):
         if aft:
             dec = lambda: nn.Sequential(nn.GroupNorm(min(mid // 4, 8), mid), nn.Conv2d(mid, mid, 3, padding=1),
                                         BlockFFT(mid, self.bottleneck_size, self.bottleneck_size))
-            self.decouple1, self.decouple2 = dec(), dec()
+            self.drift_aft, self.noise_aft = dec(), dec()   # the AFT blocks before the drift / the noise decoder
         decoder = lambda: UNetDecoder(dims, channels, time_dim, resnet_block_groups, attn_heads, attn_dim_head, relation_heads,
                                       ws1, ws2, scaled_relation_attention)
         self.drift_decoder = decoder()   # head F1 -> C_hat
         self.noise_decoder = decoder()   # head F2 -> eps_hat
+        self.register_load_state_dict_pre_hook(_legacy_aft_hook)   # older checkpoints: the AFT blocks' old names
 
     def encode_cond(self, cond): # (B, cond_in_channels, S, S) -> 4 NCHW maps (raw backbone widths)
         "Run the condition encoder (once per map; reuse the result over the sampling steps)."
@@ -430,21 +447,10 @@ class CondUNet(nn.Module):
             x = attn(block2(rel(c, x), temb)); skips.append(x)
             x = down(x)
         x = self.mid_block2(self.mid_attn(self.mid_block1(x, temb)), temb)
-        x1, x2 = (x + self.decouple1(x), x + self.decouple2(x)) if self.aft else (x, x)
+        x1, x2 = (x + self.drift_aft(x), x + self.noise_aft(x)) if self.aft else (x, x)
         return self.drift_decoder(x1, skips, cond, temb, r), self.noise_decoder(x2, skips, cond, temb, r)
 
 # %% ../nbs/05_unet.ipynb #ae85a181
 def build_unet(cfg) -> CondUNet:
     "The denoiser network of a radiodiff `Config`: the fields of `cfg.unet`, sized from `cfg.data.image_size`."
     return CondUNet(**dataclasses.asdict(cfg.unet), img_size=cfg.data.image_size)
-
-# %% ../nbs/05_unet.ipynb #b783b4a2
-_LEGACY_DECODER = re.compile(r'^(?P<prefix>.*?)(?P<module>ups|relation_layers_up|final_res_block|final_conv)(?P<second>2?)\.')
-
-def rename_legacy_decoder_keys(state_dict: dict, prefix: str = '') -> dict:
-    "`state_dict` with the old decoder names under `prefix` (`ups`, `ups2`, `final_conv2`, ...) renamed to `drift_decoder.*` / `noise_decoder.*`."
-    def rename(k):
-        m = _LEGACY_DECODER.match(k)
-        if m is None or m['prefix'] != prefix: return k
-        return f"{prefix}{'noise' if m['second'] else 'drift'}_decoder.{m['module']}.{k[m.end():]}"
-    return {rename(k): v for k, v in state_dict.items()}

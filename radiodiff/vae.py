@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_vae.ipynb #1b7dadea
 from __future__ import annotations
-import dataclasses, re
+import dataclasses
 from typing import Optional, Sequence
 import torch
 import torch.nn.functional as F
@@ -14,7 +14,7 @@ from .precision import at_least_fp32
 
 # %% auto #0
 __all__ = ['group_norm', 'ResBlock', 'SelfAttention', 'Downsample', 'Upsample', 'MidBlock', 'Level', 'Encoder', 'Decoder',
-           'DiagonalGaussian', 'AutoencoderKL', 'build_vae', 'official_vae_key_map']
+           'DiagonalGaussian', 'AutoencoderKL', 'build_vae']
 
 # %% ../nbs/03_vae.ipynb #15494999
 def group_norm(channels: int) -> nn.GroupNorm:
@@ -110,6 +110,7 @@ class Encoder(nn.Module):
         for level in self.levels: h = level(h)
         return self.head_conv(F.silu(self.head_norm(self.mid(h))))
 
+# %% ../nbs/03_vae.ipynb #905257dd
 class Decoder(nn.Module):
     "Map a latent `(B, z_channels, h, w)` to the image `(B, out_ch, h*f, w*f)`; no output activation."
     def __init__(self, out_ch=1, z_channels=3, ch=128, ch_mult=(1, 2, 4), num_res_blocks=2, attn_resolutions=(),
@@ -229,31 +230,3 @@ def build_vae(cfg) -> AutoencoderKL:
     "The `AutoencoderKL` of a radiodiff `Config`: the fields of `cfg.first_stage` (but `ckpt_path`, `loss`), `resolution` from `cfg.data`."
     fields = {k: v for k, v in dataclasses.asdict(cfg.first_stage).items() if k not in _NOT_ARCHITECTURE}
     return AutoencoderKL(**fields, resolution=getattr(getattr(cfg, 'data', None), 'image_size', 256))
-
-# %% ../nbs/03_vae.ipynb #573c9e39
-def _official_name(name: str, n_levels: int) -> str:
-    "The official taming/LDM name of our parameter or buffer `name`."
-    def dec_level(m): return f"decoder.up.{n_levels - 1 - int(m.group(1))}."
-    rules = [
-        (r'^(encoder|decoder)\.stem\.', r'\1.conv_in.'),
-        (r'^encoder\.levels\.(\d+)\.', r'encoder.down.\1.'),
-        (r'^decoder\.levels\.(\d+)\.', dec_level),
-        (r'^(encoder\.down\.\d+)\.resample\.', r'\1.downsample.'),
-        (r'^(decoder\.up\.\d+)\.resample\.', r'\1.upsample.'),
-        (r'\.blocks\.(\d+)\.', r'.block.\1.'),
-        (r'\.attns\.(\d+)\.', r'.attn.\1.'),
-        (r'\.mid\.block1\.', '.mid.block_1.'), (r'\.mid\.block2\.', '.mid.block_2.'), (r'\.mid\.attn\.', '.mid.attn_1.'),
-        (r'\.shortcut\.', '.nin_shortcut.'),
-        (r'\.out\.(weight|bias)$', r'.proj_out.\1'),
-        (r'\.head_norm\.', '.norm_out.'), (r'\.head_conv\.', '.conv_out.'),
-    ]
-    for pattern, repl in rules: name = re.sub(pattern, repl, name)
-    return name
-
-def official_vae_key_map(vae: AutoencoderKL) -> dict[str, str]:
-    "`{official_name: our_name}` for every entry of `vae.state_dict()` (parameters and buffers)."
-    ours = list(vae.state_dict().keys())
-    mapping = {_official_name(k, len(vae.ch_mult)): k for k in ours}
-    if len(mapping) != len(ours):
-        raise RuntimeError("official_vae_key_map: two of our names map to the same official name")
-    return mapping

@@ -1,11 +1,11 @@
 """Developer helper for writing the notebooks (the notebooks stay the source of the package).
 
   python tools/nb.py src   nbs/03_vae.ipynb /tmp/03_vae.py   # notebook -> percent script, to edit in any editor
-  python tools/nb.py build /tmp/03_vae.py nbs/03_vae.ipynb   # percent script -> notebook (standard format)
+  python tools/nb.py build /tmp/03_vae.py nbs/03_vae.ipynb   # percent script -> notebook (standard format; outputs dropped)
   python tools/nb.py run   nbs/03_vae.ipynb [--flags slow]   # execute in place, saving outputs (flagged cells skipped)
 
-After `build`/`run`: `nbdev_export && nbdev_clean`, then commit the notebook and radiodiff/.
-"""
+`build` and `run` end with `nbdev_clean` (stable cell ids); then `nbdev_export`, and commit the notebook with radiodiff/.
+Always in that order: `nbdev_clean`, then `nbdev_export` (CONTRIBUTING.md, "The loop")."""
 import json, os, re, sys
 from pathlib import Path
 

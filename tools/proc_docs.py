@@ -7,10 +7,11 @@ its installer needs sudo and the network. This script runs the same processing w
 notebook in its own process, as `nbdev.serve.proc_nbs` does. It fails, naming the notebook and the cell, when a
 directive or a show_doc breaks.
 
-  python tools/proc_docs.py [--out DIR] [--workers N] [--html DIR NB ...]
+  python tools/proc_docs.py                                # every chapter into _proc/ (what CI runs, with --out)
+  python tools/proc_docs.py --only 06_sde 12_explore       # just these chapters (others already in --out stay)
+  python tools/proc_docs.py --only 06_sde --html /tmp/html 06_sde.ipynb   # and look at one as HTML
 
-`--out`: where the processed notebooks go (default `_proc/`, as nbdev). `--html DIR NB...`: also render those
-processed chapters to HTML with `jupyter nbconvert` (a dev tool, not a dependency of the package) to look at them.
+`--html` uses `jupyter nbconvert` (a dev tool, not a dependency of the package).
 """
 import argparse, json, os, shutil, subprocess, sys, time, traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -44,17 +45,28 @@ def _process(src: Path, dst: Path):
     return src.name, time.time() - start, err
 
 
-def process(out: Path, workers: int) -> int:
+def chosen(nbs: list, names) -> list:
+    "The notebooks of `nbs` named in `names` (`06_sde`, `06_sde.ipynb` or `nbs/06_sde.ipynb`); all when names is None."
+    if names is None: return nbs
+    by_stem = {p.stem: p for p in nbs}
+    wanted = [Path(n).name.removesuffix('.ipynb') for n in names]
+    unknown = [n for n in wanted if n not in by_stem]
+    if unknown: sys.exit(f"proc_docs: no chapter {', '.join(unknown)} (chapters: {', '.join(sorted(by_stem))})")
+    return [by_stem[n] for n in dict.fromkeys(wanted)]
+
+
+def process(out: Path, workers: int, only=None) -> int:
     from nbdev.config import get_config
     import nbdev.doclinks
     cfg = get_config()
+    nbs = chosen(sorted(p for p in Path(cfg.nbs_path).glob('*.ipynb') if not p.name.startswith('_')), only)
     nbdev.doclinks._build_modidx()   # what _pre_docs does before processing (the index add_links reads)
-    if out.exists(): shutil.rmtree(out)
-    out.mkdir(parents=True)
-    nbs = sorted(p for p in Path(cfg.nbs_path).glob('*.ipynb') if not p.name.startswith('_'))
+    if out.exists() and only is None: shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
     for p in Path(cfg.nbs_path).iterdir():   # the rest of the site's sources, copied as nbdev does
         if p.suffix != '.ipynb' and not p.name.startswith(('.', '_proc')):
-            (shutil.copytree if p.is_dir() else shutil.copy2)(p, out / p.name)
+            if p.is_dir(): shutil.copytree(p, out / p.name, dirs_exist_ok=True)
+            else: shutil.copy2(p, out / p.name)
     failed = 0
     with ThreadPoolExecutor(workers) as ex:
         for name, sec, err in ex.map(lambda p: _process(p, out / p.name), nbs):
@@ -74,14 +86,21 @@ def html(out: Path, dest: Path, names) -> int:
 
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('--out', default=str(root / '_proc'))
-    ap.add_argument('--workers', type=int, default=os.cpu_count() or 1)
-    ap.add_argument('--html', nargs='+', metavar=('DIR', 'NB'))
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog='\n\n'.join(__doc__.split('\n\n')[1:]))
+    ap.add_argument('--out', default=str(root / '_proc'),
+                    help='folder for the processed notebooks (default: _proc/ at the repository root, as nbdev); '
+                         'emptied first unless --only is given')
+    ap.add_argument('--workers', type=int, default=os.cpu_count() or 1,
+                    help='chapters processed at once, one Python process each (default: the number of CPUs)')
+    ap.add_argument('--only', nargs='+', metavar='NAME',
+                    help='process only these chapters (06_sde, 06_sde.ipynb or nbs/06_sde.ipynb); default: all')
+    ap.add_argument('--html', nargs='+', metavar=('DIR', 'NB'),
+                    help='then render the processed notebooks NB... (e.g. 06_sde.ipynb) to HTML in DIR with nbconvert')
     ap.add_argument('--one', nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     os.chdir(root)
     if a.one: _process_one(*a.one); sys.exit(0)
-    bad = process(Path(a.out), a.workers)
+    bad = process(Path(a.out), a.workers, a.only)
     if a.html and not bad: bad += html(Path(a.out), Path(a.html[0]), a.html[1:])
     sys.exit(1 if bad else 0)

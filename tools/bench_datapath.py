@@ -1,4 +1,13 @@
-"Data path at 256 px: loader samples/s with the latent cache (workers 0/1/2) and without, the cache build rate."
+"""Data path at 256 px: loader samples/s with the latent cache (workers 0/1/2) and without, and the cache build rate.
+
+The figures of the data-path table in nbs/14_bench.ipynb (nbs/bench/cpu_data_256.json) came from, at the
+repository root:
+
+  radiodiff synth --out DATA --maps 50 --tx 8 --size 256
+  python tools/bench_datapath.py DATA nbs/bench/cpu_data_256.json     # DATA: that synthetic (or a real) data root
+
+Minutes on a 2-core CPU; it uses 2 threads.
+"""
 import json, sys, time, datetime, os
 import torch
 from torch.utils.data import DataLoader, Subset
@@ -6,6 +15,7 @@ from radiodiff.config import load_config, find_config
 from radiodiff.data import RadioMapSeer
 from radiodiff.vae import build_vae
 from radiodiff.ldm import LatentCache, cache_latents
+if len(sys.argv) != 3: sys.exit('usage: python tools/bench_datapath.py DATA_ROOT OUT.json')
 root, out = sys.argv[1], sys.argv[2]
 torch.set_num_threads(2)
 res = {'date': datetime.datetime.utcnow().isoformat(timespec='seconds') + 'Z', 'load_before': os.getloadavg(), 'threads': 2}
