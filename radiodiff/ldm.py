@@ -37,6 +37,7 @@ def _legacy_ldm_hook(module, state_dict, prefix, *args):
 # %% ../nbs/07_ldm.ipynb #6b74c8dd
 class LatentDiffusion(nn.Module):
     "RadioDiff's conditional latent diffusion: frozen VAE + the denoiser (conditional U-Net + constant-drift SDE) (SPEC §5)."
+    per_map_generators = True                   # `sample(generator=[g_1, ..., g_B])`: map j's noise from g_j (09b_sample)
     def __init__(self,
                  vae: nn.Module,                  # `encode(x) -> posterior (.mean, .logvar)`, `decode(z)`; frozen here
                  unet: nn.Module,                 # `encode_cond(cond) -> feats`, `forward(z_t, t, feats) -> (F1, F2)` raw heads

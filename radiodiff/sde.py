@@ -23,7 +23,12 @@ def _bcast(t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return t.to(x.dtype).view(-1, *([1] * (x.ndim - 1)))
 
 def _randn(shape, generator=None, device=None, dtype=None) -> torch.Tensor:
-    "Standard normal noise of `shape` from `generator` (drawn on the generator's device), moved to `device`."
+    """Standard normal noise of `shape` from `generator` (drawn on the generator's device), moved to `device`.
+    A list of generators splits the rows evenly, in order: generator j draws rows [j n, (j+1) n), one map's noise each."""
+    if isinstance(generator, (list, tuple)):
+        n, rest = divmod(shape[0], len(generator))
+        if rest or n == 0: raise ValueError(f"generator: {len(generator)} generators cannot split {shape[0]} rows evenly")
+        return torch.cat([_randn((n, *shape[1:]), g, device, dtype) for g in generator])
     gen_device = generator.device if generator is not None else device
     x = torch.randn(shape, generator=generator, device=gen_device, dtype=dtype or torch.float32)
     return x.to(device) if device is not None else x
