@@ -17,6 +17,7 @@ from .vae import build_vae
 from safetensors import safe_open
 from safetensors.torch import save_file
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ldm_state_dict', 'LatentDiffusion', 'build_ldm', 'denoiser_state_dict', 'vae_fingerprint', 'cache_latents',
@@ -33,9 +34,10 @@ def _legacy_ldm_hook(module, state_dict, prefix, *args):
     renamed = ldm_state_dict(state_dict, prefix)
     if list(renamed) != list(state_dict): state_dict.clear(); state_dict.update(renamed)
 
-# %% ../nbs/07_ldm.ipynb #f7f78515
+# %% ../nbs/07_ldm.ipynb #6b74c8dd
 class LatentDiffusion(nn.Module):
     "RadioDiff's conditional latent diffusion: frozen VAE + the denoiser (conditional U-Net + constant-drift SDE) (SPEC §5)."
+    per_map_generators = True                   # `sample(generator=[g_1, ..., g_B])`: map j's noise from g_j (09b_sample)
     def __init__(self,
                  vae: nn.Module,                  # `encode(x) -> posterior (.mean, .logvar)`, `decode(z)`; frozen here
                  unet: nn.Module,                 # `encode_cond(cond) -> feats`, `forward(z_t, t, feats) -> (F1, F2)` raw heads
@@ -76,71 +78,83 @@ class LatentDiffusion(nn.Module):
         self.vae.eval()
         return self
 
-    @torch.no_grad()
-    def encode_latent_stats(self, image: torch.Tensor):
-        "Posterior mean and log-variance of the frozen VAE for `image` (B, 1, H, W) in [-1, 1]."
-        posterior = self.vae.encode(image)
-        return posterior.mean, posterior.logvar
+# %% ../nbs/07_ldm.ipynb #e8289d04
+@patch
+@torch.no_grad()
+def encode_latent_stats(self: LatentDiffusion, image: torch.Tensor):
+    "Posterior mean and log-variance of the frozen VAE for `image` (B, 1, H, W) in [-1, 1]."
+    posterior = self.vae.encode(image)
+    return posterior.mean, posterior.logvar
 
-    def latent_from_stats(self, mean, logvar, generator=None) -> torch.Tensor:
-        "$z_0 = s\\,(\\mu + e^{\\log\\sigma^2/2}\\,\\nu)$, a scaled posterior sample (SPEC §5.2)."
-        nu = _randn(mean.shape, generator, mean.device, mean.dtype)
-        return self.scale_factor.to(mean.dtype) * (mean + torch.exp(0.5 * logvar) * nu)
+# %% ../nbs/07_ldm.ipynb #cf331fca
+@patch
+def latent_from_stats(self: LatentDiffusion, mean, logvar, generator=None) -> torch.Tensor:
+    "$z_0 = s\\,(\\mu + e^{\\log\\sigma^2/2}\\,\\nu)$, a scaled posterior sample (SPEC §5.2)."
+    nu = _randn(mean.shape, generator, mean.device, mean.dtype)
+    return self.scale_factor.to(mean.dtype) * (mean + torch.exp(0.5 * logvar) * nu)
 
-    def latent_shape(self, cond: torch.Tensor) -> tuple:
-        "(B, C_z, H/f, W/f) for a condition batch (B, 3, H, W)."
-        if self.latent_channels is None or self.down_factor is None:   # probe the VAE once
-            x = torch.zeros(1, getattr(self.vae, 'in_channels', 1), 64, 64, device=cond.device, dtype=cond.dtype)
-            mean, _ = self.encode_latent_stats(x)
-            self.latent_channels, self.down_factor = mean.shape[1], 64 // mean.shape[-1]
-        B, _, H, W = cond.shape
-        f = self.down_factor
-        if H % f or W % f: raise ValueError(f"cond: height and width must be multiples of the VAE factor {f}, got {H}x{W}")
-        return (B, self.latent_channels, H // f, W // f)
+# %% ../nbs/07_ldm.ipynb #24db59b9
+@patch
+def latent_shape(self: LatentDiffusion, cond: torch.Tensor) -> tuple:
+    "(B, C_z, H/f, W/f) for a condition batch (B, 3, H, W)."
+    if self.latent_channels is None or self.down_factor is None:   # probe the VAE once
+        x = torch.zeros(1, getattr(self.vae, 'in_channels', 1), 64, 64, device=cond.device, dtype=cond.dtype)
+        mean, _ = self.encode_latent_stats(x)
+        self.latent_channels, self.down_factor = mean.shape[1], 64 // mean.shape[-1]
+    B, _, H, W = cond.shape
+    f = self.down_factor
+    if H % f or W % f: raise ValueError(f"cond: height and width must be multiples of the VAE factor {f}, got {H}x{W}")
+    return (B, self.latent_channels, H // f, W // f)
 
-    def loss(self, batch: dict, generator: Optional[torch.Generator] = None, denoiser: Optional[Denoiser] = None):
-        "Training loss of `denoiser` (default: the model's) on a batch with 'cond' and 'image', or 'cond' and cached 'latent_mean'/'latent_logvar'."
-        if 'cond' not in batch: raise KeyError("batch: needs a 'cond' entry (the condition image)")
-        if 'latent_mean' in batch and 'latent_logvar' in batch:
-            mean, logvar = batch['latent_mean'], batch['latent_logvar']
-        elif 'image' in batch:
-            mean, logvar = self.encode_latent_stats(batch['image'])
-        else:
-            raise KeyError("batch: needs 'image', or 'latent_mean' and 'latent_logvar' (from LatentCache)")
-        z0 = self.latent_from_stats(mean, logvar, generator)                        # (B, C_z, H/f, W/f)
-        return (self.denoiser if denoiser is None else denoiser).loss(z0, batch['cond'], generator)   # then t, noise
+# %% ../nbs/07_ldm.ipynb #761aa1bc
+@patch
+def loss(self: LatentDiffusion, batch: dict, generator: Optional[torch.Generator] = None, denoiser: Optional[Denoiser] = None):
+    "Training loss of `denoiser` (default: the model's) on a batch with 'cond' and 'image', or 'cond' and cached 'latent_mean'/'latent_logvar'."
+    if 'cond' not in batch: raise KeyError("batch: needs a 'cond' entry (the condition image)")
+    if 'latent_mean' in batch and 'latent_logvar' in batch:
+        mean, logvar = batch['latent_mean'], batch['latent_logvar']
+    elif 'image' in batch:
+        mean, logvar = self.encode_latent_stats(batch['image'])
+    else:
+        raise KeyError("batch: needs 'image', or 'latent_mean' and 'latent_logvar' (from LatentCache)")
+    z0 = self.latent_from_stats(mean, logvar, generator)                        # (B, C_z, H/f, W/f)
+    return (self.denoiser if denoiser is None else denoiser).loss(z0, batch['cond'], generator)   # then t, noise
 
-    def forward(self, batch: dict, generator: Optional[torch.Generator] = None, denoiser: Optional[Denoiser] = None):
-        "Same as `loss` (so DDP wrappers see a forward call)."
-        return self.loss(batch, generator, denoiser)
+# %% ../nbs/07_ldm.ipynb #400a999d
+@patch
+def forward(self: LatentDiffusion, batch: dict, generator: Optional[torch.Generator] = None, denoiser: Optional[Denoiser] = None):
+    "Same as `loss` (so DDP wrappers see a forward call)."
+    return self.loss(batch, generator, denoiser)
 
-    @torch.no_grad()
-    def sample(self, cond: torch.Tensor, steps: int = 5, generator: Optional[torch.Generator] = None,
-               progress: bool = False, mask_buildings: bool = False, num_samples: int = 1, return_std: bool = False,
-               denoiser: Optional[Denoiser] = None):
-        "Radio maps (B, 1, H, W) in [0, 1] for `cond` (B, 3, H, W) by `denoiser` (default: the model's); the mean of `num_samples`, and their std if `return_std`."
-        if not isinstance(num_samples, int) or num_samples < 1:
-            raise ValueError(f"num_samples: must be an integer >= 1, got {num_samples!r}")
-        den = self.denoiser if denoiser is None else denoiser
-        B, k = cond.shape[0], num_samples
-        shape = self.latent_shape(cond)
-        feats = den.encode_cond(cond)                        # once per map, reused at every step (and sample)
-        if k > 1:                                            # k samples per map, side by side in one batch
-            feats = [f.repeat_interleave(k, 0) for f in feats]
-            shape = (B * k,) + tuple(shape[1:])
-        model_fn = lambda z_t, t: den(z_t, t, feats)
-        z0 = den.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device,
-                            dtype=cond.dtype, progress=progress)
-        x = self.vae.decode(z0 / self.scale_factor.to(z0.dtype))
-        x = ((x + 1) / 2).clamp(0, 1)
-        xs = x.view(B, k, *x.shape[1:])                      # (B, k, 1, H, W): the k samples of each map
-        if k > 1: x = xs.mean(1)                             # the ensemble mean (see below)
-        if return_std:                                       # sum of squares about the first sample: 0 if all equal
-            d = xs.float() - xs[:, :1].float()               # float32 at least (under bf16 autocast too)
-            std = ((d.pow(2).sum(1) - d.sum(1).pow(2) / k) / max(k - 1, 1)).clamp(min=0).sqrt()
-        if mask_buildings: x = mask_building_pixels(x, cond)
-        if not return_std: return x
-        return x, (mask_building_pixels(std, cond) if mask_buildings else std)
+# %% ../nbs/07_ldm.ipynb #97b366bf
+@patch
+@torch.no_grad()
+def sample(self: LatentDiffusion, cond: torch.Tensor, steps: int = 5, generator: Optional[torch.Generator] = None,
+           progress: bool = False, mask_buildings: bool = False, num_samples: int = 1, return_std: bool = False,
+           denoiser: Optional[Denoiser] = None):
+    "Radio maps (B, 1, H, W) in [0, 1] for `cond` (B, 3, H, W) by `denoiser` (default: the model's); the mean of `num_samples`, and their std if `return_std`."
+    if not isinstance(num_samples, int) or num_samples < 1:
+        raise ValueError(f"num_samples: must be an integer >= 1, got {num_samples!r}")
+    den = self.denoiser if denoiser is None else denoiser
+    B, k = cond.shape[0], num_samples
+    shape = self.latent_shape(cond)
+    feats = den.encode_cond(cond)                        # once per map, reused at every step (and sample)
+    if k > 1:                                            # k samples per map, side by side in one batch
+        feats = [f.repeat_interleave(k, 0) for f in feats]
+        shape = (B * k,) + tuple(shape[1:])
+    model_fn = lambda z_t, t: den(z_t, t, feats)
+    z0 = den.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device,
+                        dtype=cond.dtype, progress=progress)
+    x = self.vae.decode(z0 / self.scale_factor.to(z0.dtype))
+    x = ((x + 1) / 2).clamp(0, 1)
+    xs = x.view(B, k, *x.shape[1:])                      # (B, k, 1, H, W): the k samples of each map
+    if k > 1: x = xs.mean(1)                             # the ensemble mean (see below)
+    if return_std:                                       # sum of squares about the first sample: 0 if all equal
+        d = xs.float() - xs[:, :1].float()               # float32 at least (under bf16 autocast too)
+        std = ((d.pow(2).sum(1) - d.sum(1).pow(2) / k) / max(k - 1, 1)).clamp(min=0).sqrt()
+    if mask_buildings: x = mask_building_pixels(x, cond)
+    if not return_std: return x
+    return x, (mask_building_pixels(std, cond) if mask_buildings else std)
 
 # %% ../nbs/07_ldm.ipynb #490e064a
 def build_ldm(cfg) -> LatentDiffusion:
@@ -170,7 +184,7 @@ def denoiser_state_dict(sd: dict, whole_ldm: bool = True) -> dict:
     raise ValueError(f"the state dict mixes a denoiser's keys (net.*) with others ({', '.join(others[:3])}"
                      f"{', ...' if len(others) > 3 else ''}); expected a denoiser's, a U-Net's or a whole LatentDiffusion's weights")
 
-# %% ../nbs/07_ldm.ipynb #b25debb6
+# %% ../nbs/07_ldm.ipynb #288fe471
 def vae_fingerprint(vae: nn.Module) -> str:
     "A short SHA-1 of the VAE's weights (to tell whether a latent cache belongs to this VAE)."
     h = hashlib.sha1()
@@ -178,6 +192,7 @@ def vae_fingerprint(vae: nn.Module) -> str:
         h.update(k.encode()); h.update(v.detach().to('cpu', torch.float32).contiguous().numpy().tobytes())
     return h.hexdigest()[:16]
 
+# %% ../nbs/07_ldm.ipynb #9c8855c1
 @torch.no_grad()
 def cache_latents(dataset, vae: nn.Module, batch_size: int = 16, device=None, num_workers: int = 0,
                   progress: bool = False) -> dict:
@@ -196,6 +211,7 @@ def cache_latents(dataset, vae: nn.Module, batch_size: int = 16, device=None, nu
     vae.train(was_training)
     return {'mean': torch.cat(means), 'logvar': torch.cat(logvars), 'names': names}
 
+# %% ../nbs/07_ldm.ipynb #8bd15b0f
 class LatentCache(Dataset):
     "Dataset wrapper that returns each item's cached VAE posterior instead of (or with) its image."
     def __init__(self, dataset, vae: nn.Module, path=None, batch_size: int = 16, device=None,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07d_load.ipynb #73af74e4
 from __future__ import annotations
-import warnings
+import copy, warnings
 from pathlib import Path
 from typing import Optional, Sequence, Union
 
@@ -66,16 +66,19 @@ def _load_ldm(cfg: Config, path, use_ema: bool, model=None) -> nn.Module:
     if any(k.startswith('vae.') for k in weight_keys(f)):
         whole()                                              # an import, or a whole model saved before the Denoiser
         return model
-    try: load_weights(f, model.denoiser, convert=lambda sd: denoiser_state_dict(sd, whole_ldm=False))   # what training saves
+    try: vae_file = vae_path(cfg, near=f)                    # found before anything is loaded: an error leaves `model` as it was
+    except FileNotFoundError: vae_file = None
+    target = model.denoiser if vae_file is not None else copy.deepcopy(model.denoiser)   # (only to name the right error)
+    try: load_weights(f, target, convert=lambda sd: denoiser_state_dict(sd, whole_ldm=False))   # what training saves
     except UnreadableFile: raise
     except ValueError: whole()                               # fits neither: the whole model's error names the keys
-    vp = cfg.first_stage.ckpt_path
-    try: load_weights(vae_path(cfg, near=f), model.vae)
-    except FileNotFoundError:
+    if vae_file is None:
+        vp = cfg.first_stage.ckpt_path
         why = 'is not set' if not vp else 'was not found'
         err = ValueError if not vp else FileNotFoundError
         raise err(f"ckpt: {path} holds only the U-Net and its VAE first_stage.ckpt_path={vp!r} {why}; set "
-                  f"first_stage.ckpt_path to the VAE results folder it was trained with") from None
+                  f"first_stage.ckpt_path to the VAE results folder it was trained with")
+    load_weights(vae_file, model.vae)
     return model
 
 # %% ../nbs/07d_load.ipynb #27d0afcd

@@ -63,6 +63,7 @@ for _k in 'double_z z_channels in_channels out_ch ch ch_mult num_res_blocks attn
 for _k in 'disc_start kl_weight disc_weight disc_in_channels'.split():
     _OFFICIAL_MAP[f'model.first_stage.lossconfig.{_k}'] = f'first_stage.loss.{_k}'
 
+# %% ../nbs/10_official.ipynb #ede2fe3e
 def _flatten(d: dict, prefix='') -> dict:
     out = {}
     for k, v in d.items():

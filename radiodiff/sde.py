@@ -10,6 +10,7 @@ import torch
 from torch import nn
 from .precision import at_least_fp32
 from tqdm.auto import tqdm
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['ConstantDriftSDE', 'precondition', 'Denoiser']
@@ -22,7 +23,12 @@ def _bcast(t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     return t.to(x.dtype).view(-1, *([1] * (x.ndim - 1)))
 
 def _randn(shape, generator=None, device=None, dtype=None) -> torch.Tensor:
-    "Standard normal noise of `shape` from `generator` (drawn on the generator's device), moved to `device`."
+    """Standard normal noise of `shape` from `generator` (drawn on the generator's device), moved to `device`.
+    A list of generators splits the rows evenly, in order: generator j draws rows [j n, (j+1) n), one map's noise each."""
+    if isinstance(generator, (list, tuple)):
+        n, rest = divmod(shape[0], len(generator))
+        if rest or n == 0: raise ValueError(f"generator: {len(generator)} generators cannot split {shape[0]} rows evenly")
+        return torch.cat([_randn((n, *shape[1:]), g, device, dtype) for g in generator])
     gen_device = generator.device if generator is not None else device
     x = torch.randn(shape, generator=generator, device=gen_device, dtype=dtype or torch.float32)
     return x.to(device) if device is not None else x
@@ -33,7 +39,7 @@ def _rand(shape, generator=None, device=None, dtype=None) -> torch.Tensor:
     x = torch.rand(shape, generator=generator, device=gen_device, dtype=dtype or torch.float32)
     return x.to(device) if device is not None else x
 
-# %% ../nbs/06_sde.ipynb #493d2297
+# %% ../nbs/06_sde.ipynb #d872f4a6
 _WEIGHTINGS = ('exp', 'v2024', 'none')
 
 class ConstantDriftSDE:
@@ -62,96 +68,114 @@ class ConstantDriftSDE:
         return (f"{type(self).__name__}(eps={self.eps}, weighting={self.weighting!r}, use_l1={self.use_l1}, "
                 f"sampling_steps={self.sampling_steps})")
 
-    def sample_t(self, batch: int, generator=None, device=None, dtype=None) -> torch.Tensor:
-        "Training times $t = \\mathcal U(0,1)(1-\\epsilon) + \\epsilon$, shape (batch,)."
-        return _rand((batch,), generator, device, dtype) * (1 - self.eps) + self.eps
+# %% ../nbs/06_sde.ipynb #92517272
+@patch
+def sample_t(self: ConstantDriftSDE, batch: int, generator=None, device=None, dtype=None) -> torch.Tensor:
+    "Training times $t = \\mathcal U(0,1)(1-\\epsilon) + \\epsilon$ (SPEC §5.3), shape (batch,)."
+    return _rand((batch,), generator, device, dtype) * (1 - self.eps) + self.eps
 
-    def drift(self, z0: torch.Tensor) -> torch.Tensor:
-        "The constant drift $C = -z_0$ (paper Eq. 15: $U(t) = Ct$ with $U(1) = -z_0$)."
-        return -z0
+# %% ../nbs/06_sde.ipynb #57b73ce9
+@patch
+def drift(self: ConstantDriftSDE, z0: torch.Tensor) -> torch.Tensor:
+    "The constant drift $C = -z_0$ (paper Eq. 15: $U(t) = Ct$ with $U(1) = -z_0$)."
+    return -z0
 
-    def add_noise(self, z0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
-        "$z_t = z_0 + C t + \\sqrt t\\,\\varepsilon = (1-t) z_0 + \\sqrt t\\,\\varepsilon$ (paper Eq. 13-15)."
-        tt = _bcast(t, z0)
-        return z0 + self.drift(z0) * tt + tt.sqrt() * noise
+# %% ../nbs/06_sde.ipynb #87238fb4
+@patch
+def add_noise(self: ConstantDriftSDE, z0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+    "$z_t = z_0 + C t + \\sqrt t\\,\\varepsilon = (1-t) z_0 + \\sqrt t\\,\\varepsilon$ (paper Eq. 13-15)."
+    tt = _bcast(t, z0)
+    return z0 + self.drift(z0) * tt + tt.sqrt() * noise
 
-    def predict_z0(self, z_t, t, C_hat, eps_hat) -> torch.Tensor:
-        "$\\hat z_0 = z_t - \\hat C t - \\sqrt t\\,\\hat\\varepsilon$ (Eq. 13 solved for $z_0$)."
-        tt = _bcast(t, z_t)
-        return z_t - C_hat * tt - tt.sqrt() * eps_hat
+# %% ../nbs/06_sde.ipynb #1ba04320
+@patch
+def predict_z0(self: ConstantDriftSDE, z_t, t, C_hat, eps_hat) -> torch.Tensor:
+    "$\\hat z_0 = z_t - \\hat C t - \\sqrt t\\,\\hat\\varepsilon$ (Eq. 13 solved for $z_0$)."
+    tt = _bcast(t, z_t)
+    return z_t - C_hat * tt - tt.sqrt() * eps_hat
 
-    def weights(self, t: torch.Tensor):
-        "Loss weights $(w_1, w_2)$ per sample, each of shape `t.shape` (table above)."
-        if self.weighting == 'exp': return 2 * torch.exp(1 - t), torch.exp(t.sqrt())
-        if self.weighting == 'v2024': return (t + 1) / t.sqrt(), (2 - t).sqrt() / (1 - t + 1e-4).sqrt()
-        return torch.ones_like(t), torch.ones_like(t)
+# %% ../nbs/06_sde.ipynb #cc26e1d2
+@patch
+def weights(self: ConstantDriftSDE, t: torch.Tensor):
+    "Loss weights $(w_1, w_2)$ per sample (SPEC §5.3, the table above), each of shape `t.shape`."
+    if self.weighting == 'exp': return 2 * torch.exp(1 - t), torch.exp(t.sqrt())
+    if self.weighting == 'v2024': return (t + 1) / t.sqrt(), (2 - t).sqrt() / (1 - t + 1e-4).sqrt()
+    return torch.ones_like(t), torch.ones_like(t)
 
-    def loss(self, C_hat, eps_hat, C, noise, t):
-        "Time-weighted loss on drift and noise (SPEC §5.3); returns `(loss, logs)` with detached logs."
-        if not (C_hat.shape == C.shape == eps_hat.shape == noise.shape):
-            raise ValueError(f"C_hat, eps_hat, C, noise: shapes must agree, got {tuple(C_hat.shape)}, "
-                             f"{tuple(eps_hat.shape)}, {tuple(C.shape)}, {tuple(noise.shape)}")
-        _bcast(t, C)  # checks t's shape
-        C_hat, eps_hat, C, noise, t = map(at_least_fp32, (C_hat, eps_hat, C, noise, t))   # float32 under autocast
-        dims = tuple(range(1, C.ndim))
-        mse_c = (C_hat - C).pow(2).mean(dims)          # (B,)
-        mse_e = (eps_hat - noise).pow(2).mean(dims)    # (B,)
-        w1, w2 = self.weights(t.to(C.dtype))
-        if self.use_l1:
-            mae_c, mae_e = (C_hat - C).abs().mean(dims), (eps_hat - noise).abs().mean(dims)
-            per_sample = (w1 * (mse_c + mae_c) + w2 * (mse_e + mae_e)) / 2
-        else:
-            per_sample = w1 * mse_c + w2 * mse_e
-        loss = per_sample.mean()
-        logs = {'loss': loss.detach(), 'mse_drift': mse_c.mean().detach(), 'mse_noise': mse_e.mean().detach()}
-        return loss, logs
+# %% ../nbs/06_sde.ipynb #c7ef64d4
+@patch
+def loss(self: ConstantDriftSDE, C_hat, eps_hat, C, noise, t):
+    "Time-weighted loss on drift and noise (SPEC §5.3); returns `(loss, logs)` with detached logs."
+    if not (C_hat.shape == C.shape == eps_hat.shape == noise.shape):
+        raise ValueError(f"C_hat, eps_hat, C, noise: shapes must agree, got {tuple(C_hat.shape)}, "
+                         f"{tuple(eps_hat.shape)}, {tuple(C.shape)}, {tuple(noise.shape)}")
+    _bcast(t, C)  # checks t's shape
+    C_hat, eps_hat, C, noise, t = map(at_least_fp32, (C_hat, eps_hat, C, noise, t))   # float32 under autocast
+    dims = tuple(range(1, C.ndim))
+    mse_c = (C_hat - C).pow(2).mean(dims)          # (B,)
+    mse_e = (eps_hat - noise).pow(2).mean(dims)    # (B,)
+    w1, w2 = self.weights(t.to(C.dtype))
+    if self.use_l1:
+        mae_c, mae_e = (C_hat - C).abs().mean(dims), (eps_hat - noise).abs().mean(dims)
+        per_sample = (w1 * (mse_c + mae_c) + w2 * (mse_e + mae_e)) / 2
+    else:
+        per_sample = w1 * mse_c + w2 * mse_e
+    loss = per_sample.mean()
+    logs = {'loss': loss.detach(), 'mse_drift': mse_c.mean().detach(), 'mse_noise': mse_e.mean().detach()}
+    return loss, logs
 
-    def step_sizes(self, steps: int) -> list[float]:
-        "The sampler's step sizes $[1/N]\\times(N-1) + [1/N - \\epsilon, \\epsilon]$: N+1 steps summing to 1."
-        if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps: must be an integer >= 1, got {steps!r}")
-        h = 1.0 / steps
-        if h <= self.eps: raise ValueError(f"steps: 1/steps must exceed eps={self.eps}, got steps={steps}")
-        return [h] * (steps - 1) + [h - self.eps, self.eps]
+# %% ../nbs/06_sde.ipynb #29185fa2
+@patch
+def step_sizes(self: ConstantDriftSDE, steps: int) -> list[float]:
+    "The sampler's step sizes $[1/N]\\times(N-1) + [1/N - \\epsilon, \\epsilon]$ (SPEC §5.5): N+1 steps summing to 1."
+    if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps: must be an integer >= 1, got {steps!r}")
+    h = 1.0 / steps
+    if h <= self.eps: raise ValueError(f"steps: 1/steps must exceed eps={self.eps}, got steps={steps}")
+    return [h] * (steps - 1) + [h - self.eps, self.eps]
 
-    def step(self, z_t, t, s, C_hat, eps_hat, generator=None):
-        "One sampler update from time `t` by `s` (paper Eq. 16); returns `(z_{t-s}, z0_hat)`. `t`, `s`: (B,)."
-        z_t, t, s, C_hat, eps_hat = map(at_least_fp32, (z_t, t, s, C_hat, eps_hat))   # float32 under autocast
-        z0_hat = self.predict_z0(z_t, t, C_hat, eps_hat)
-        C = -z0_hat                                     # the drift implied by the prediction
-        tt, ss = _bcast(t, z_t), _bcast(s, z_t)
-        mean = z_t - C * ss - ss / tt.sqrt() * eps_hat
-        var = (ss * (tt - ss) / tt).clamp_min(0)
-        if bool((var > 0).any()):
-            mean = mean + var.sqrt() * _randn(z_t.shape, generator, z_t.device, z_t.dtype)
-        return mean, z0_hat
+# %% ../nbs/06_sde.ipynb #c90faafe
+@patch
+def step(self: ConstantDriftSDE, z_t, t, s, C_hat, eps_hat, generator=None):
+    "One sampler update from time `t` by `s` (paper Eq. 16); returns `(z_{t-s}, z0_hat)`. `t`, `s`: (B,)."
+    z_t, t, s, C_hat, eps_hat = map(at_least_fp32, (z_t, t, s, C_hat, eps_hat))   # float32 under autocast
+    z0_hat = self.predict_z0(z_t, t, C_hat, eps_hat)
+    C = -z0_hat                                     # the drift implied by the prediction
+    tt, ss = _bcast(t, z_t), _bcast(s, z_t)
+    mean = z_t - C * ss - ss / tt.sqrt() * eps_hat
+    var = (ss * (tt - ss) / tt).clamp_min(0)
+    if bool((var > 0).any()):
+        mean = mean + var.sqrt() * _randn(z_t.shape, generator, z_t.device, z_t.dtype)
+    return mean, z0_hat
 
-    @torch.no_grad()
-    def sample(self,
-               model_fn: Callable,            # (z_t, t) -> (C_hat, eps_hat), t of shape (B,)
-               shape,                         # latent shape (B, C, h, w)
-               steps: Optional[int] = None,   # N: N + 1 network evaluations (None: `sampling_steps`)
-               generator: Optional[torch.Generator] = None,  # the only source of randomness
-               device=None, dtype=None,       # of the state z_t; below float32 (bf16, fp16) counts as float32
-               progress: bool = False,        # tqdm bar over the steps
-               return_trajectory: bool = False,  # also return [{'t', 's', 'z_t', 'z0_hat'}] per step
-              ):
-        "Few-step sampler of RadioDiff (SPEC §5.5, paper Eq. 16): $z_1\\sim\\mathcal N(0,I)$ to $z_0$."
-        sizes = self.step_sizes(self.sampling_steps if steps is None else steps)
-        dtype = torch.promote_types(dtype or torch.float32, torch.float32)   # the state: float32 at least (bf16 -> float32)
-        z = _randn(tuple(shape), generator, device, dtype)
-        B, t, traj = z.shape[0], 1.0, []
-        it = range(len(sizes))
-        if progress:
-            it = tqdm(it, desc='sampling', total=len(sizes))
-        for i in it:
-            s = t if i == len(sizes) - 1 else sizes[i]   # the last step lands exactly on t = 0
-            tb = torch.full((B,), t, device=z.device, dtype=dtype)
-            sb = torch.full((B,), s, device=z.device, dtype=dtype)
-            C_hat, eps_hat = model_fn(z, tb)
-            z_next, z0_hat = self.step(z, tb, sb, C_hat, eps_hat, generator)
-            if return_trajectory: traj.append({'t': t, 's': s, 'z_t': z, 'z0_hat': z0_hat})
-            z, t = z_next, t - s
-        return (z, traj) if return_trajectory else z
+# %% ../nbs/06_sde.ipynb #536925c8
+@patch
+@torch.no_grad()
+def sample(self: ConstantDriftSDE,
+           model_fn: Callable,            # (z_t, t) -> (C_hat, eps_hat), t of shape (B,)
+           shape,                         # latent shape (B, C, h, w)
+           steps: Optional[int] = None,   # N: N + 1 network evaluations (None: `sampling_steps`)
+           generator: Optional[torch.Generator] = None,  # the only source of randomness
+           device=None, dtype=None,       # of the state z_t; below float32 (bf16, fp16) counts as float32
+           progress: bool = False,        # tqdm bar over the steps
+           return_trajectory: bool = False,  # also return [{'t', 's', 'z_t', 'z0_hat'}] per step
+          ):
+    "Few-step sampler of RadioDiff (SPEC §5.5, paper Eq. 16): $z_1\\sim\\mathcal N(0,I)$ to $z_0$."
+    sizes = self.step_sizes(self.sampling_steps if steps is None else steps)
+    dtype = torch.promote_types(dtype or torch.float32, torch.float32)   # the state: float32 at least (bf16 -> float32)
+    z = _randn(tuple(shape), generator, device, dtype)
+    B, t, traj = z.shape[0], 1.0, []
+    it = range(len(sizes))
+    if progress:
+        it = tqdm(it, desc='sampling', total=len(sizes))
+    for i in it:
+        s = t if i == len(sizes) - 1 else sizes[i]   # the last step lands exactly on t = 0
+        tb = torch.full((B,), t, device=z.device, dtype=dtype)
+        sb = torch.full((B,), s, device=z.device, dtype=dtype)
+        C_hat, eps_hat = model_fn(z, tb)
+        z_next, z0_hat = self.step(z, tb, sb, C_hat, eps_hat, generator)
+        if return_trajectory: traj.append({'t': t, 's': s, 'z_t': z, 'z0_hat': z0_hat})
+        z, t = z_next, t - s
+    return (z, traj) if return_trajectory else z
 
 # %% ../nbs/06_sde.ipynb #23428cb1
 def precondition(z_t: torch.Tensor, t: torch.Tensor, F1: torch.Tensor, F2: torch.Tensor):

@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from einops import rearrange
 from .precision import at_least_fp32
 from safetensors.torch import load_file
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['load_state_dict_file', 'ConditionEncoder', 'WSConv2d', 'ChannelLayerNorm', 'PreNorm', 'Residual', 'Block',
@@ -61,7 +62,7 @@ def load_state_dict_file(path) -> dict:
         if isinstance(sd, dict) and isinstance(sd.get(key), dict): sd = sd[key]
     return sd
 
-# %% ../nbs/05_unet.ipynb #705878d8
+# %% ../nbs/05_unet.ipynb #86d02d67
 class ConditionEncoder(nn.Module):
     "Backbone giving four NCHW feature maps at strides 4/8/16/32; `.channels` lists their widths."
     def __init__(self, name:str='swin_base_patch4_window7_224', # timm model name, or 'torchvision:swin_b'
@@ -74,53 +75,6 @@ class ConditionEncoder(nn.Module):
         if name.startswith(_TV_PREFIX): self._build_torchvision(name[len(_TV_PREFIX):], in_chans, pretrained)
         else: self._build_timm(name, in_chans, img_size, pretrained, backbone_kwargs)
 
-    def _build_torchvision(self, arch, in_chans, pretrained):
-        if arch != 'swin_b': raise ValueError(f"cond_net: only 'torchvision:swin_b' is supported, got 'torchvision:{arch}'")
-        if in_chans != 3: raise ValueError(f"cond_in_channels: torchvision:swin_b takes 3-channel conditions, got {in_chans}")
-        from torchvision.models import swin_b, Swin_B_Weights   # lazy: torchvision only for its Swin-B backbone
-        model = swin_b(weights=None)
-        if pretrained is True:
-            f = Path(torch.hub.get_dir()) / 'checkpoints' / Path(Swin_B_Weights.IMAGENET1K_V1.url).name
-            if not f.is_file(): raise _no_weights_error('torchvision:swin_b', str(f))
-            pretrained = f
-        if pretrained:
-            sd = load_state_dict_file(pretrained)
-            sd = {k: v for k, v in sd.items() if not k.startswith(('head.', 'norm.'))}  # unused by the encoder
-            model.load_state_dict(sd, strict=False)
-            missing = [k for k in model.features.state_dict() if 'features.' + k not in sd]
-            extra = [k for k in sd if not k.startswith('features.')]
-            if missing or extra:
-                raise RuntimeError(f"pretrained file {str(pretrained)!r} does not match torchvision's swin_b: "
-                                   f"missing {missing[:5]}..., unexpected {extra[:5]}...")
-        self.backbone = model.features  # the head and final norm are never used
-        self.stage_indices, self.nhwc = (1, 3, 5, 7), True
-        self.channels, self.reductions = [128, 256, 512, 1024], list(_REDUCTIONS)
-
-    def _build_timm(self, name, in_chans, img_size, pretrained, kwargs):
-        import timm   # lazy: timm takes ~2 s to import, only when a timm backbone is built
-        kwargs = dict(kwargs, in_chans=in_chans, features_only=True)
-        def create(**kw):
-            try: return timm.create_model(name, img_size=img_size, **kwargs, **kw)
-            except TypeError: return timm.create_model(name, **kwargs, **kw)  # CNNs take no img_size
-        with torch.device('meta'): probe = create(pretrained=False)  # only to read feature_info, cheaply
-        reds, chans, idx = probe.feature_info.reduction(), probe.feature_info.channels(), probe.feature_info.out_indices
-        pos = []
-        for r in _REDUCTIONS:
-            if r not in reds: raise ValueError(f"cond_net {name!r} has no feature level with reduction {r} "
-                                               f"(its reductions: {reds}); it needs levels at strides 4, 8, 16 and 32")
-            pos.append(reds.index(r))
-        extra = {}
-        if pretrained is True:
-            f = _timm_cached_weights(name)
-            if f is None: raise _no_weights_error(name, "timm's Hugging Face cache and torch hub checkpoints")
-            pretrained = f
-        if pretrained: extra = dict(pretrained=True, pretrained_cfg_overlay=dict(file=str(Path(pretrained).expanduser())))
-        if pretrained and not Path(extra['pretrained_cfg_overlay']['file']).is_file(): load_state_dict_file(pretrained)  # -> FileNotFoundError
-        self.backbone = create(out_indices=tuple(idx[p] for p in pos), **(extra or dict(pretrained=False)))
-        self.stage_indices = None
-        self.nhwc = getattr(self.backbone, 'output_fmt', 'NCHW') == 'NHWC'
-        self.channels, self.reductions = [chans[p] for p in pos], [reds[p] for p in pos]
-
     def forward(self, x): # (B, in_chans, H, W) -> [(B, channels[i], H/4/2^i, W/4/2^i) for i in 0..3]
         if self.stage_indices is None: feats = self.backbone(x)
         else:
@@ -129,6 +83,59 @@ class ConditionEncoder(nn.Module):
                 x = layer(x)
                 if i in self.stage_indices: feats.append(x)
         return [f.permute(0, 3, 1, 2).contiguous() if self.nhwc else f for f in feats]
+
+# %% ../nbs/05_unet.ipynb #3b4aa292
+@patch
+def _build_torchvision(self: ConditionEncoder, arch, in_chans, pretrained):
+    "The backbone from torchvision's Swin-B: its `features` (stage outputs 1, 3, 5, 7, NHWC), optionally with weights."
+    if arch != 'swin_b': raise ValueError(f"cond_net: only 'torchvision:swin_b' is supported, got 'torchvision:{arch}'")
+    if in_chans != 3: raise ValueError(f"cond_in_channels: torchvision:swin_b takes 3-channel conditions, got {in_chans}")
+    from torchvision.models import swin_b, Swin_B_Weights   # lazy: torchvision only for its Swin-B backbone
+    model = swin_b(weights=None)
+    if pretrained is True:
+        f = Path(torch.hub.get_dir()) / 'checkpoints' / Path(Swin_B_Weights.IMAGENET1K_V1.url).name
+        if not f.is_file(): raise _no_weights_error('torchvision:swin_b', str(f))
+        pretrained = f
+    if pretrained:
+        sd = load_state_dict_file(pretrained)
+        sd = {k: v for k, v in sd.items() if not k.startswith(('head.', 'norm.'))}  # unused by the encoder
+        model.load_state_dict(sd, strict=False)
+        missing = [k for k in model.features.state_dict() if 'features.' + k not in sd]
+        extra = [k for k in sd if not k.startswith('features.')]
+        if missing or extra:
+            raise RuntimeError(f"pretrained file {str(pretrained)!r} does not match torchvision's swin_b: "
+                               f"missing {missing[:5]}..., unexpected {extra[:5]}...")
+    self.backbone = model.features  # the head and final norm are never used
+    self.stage_indices, self.nhwc = (1, 3, 5, 7), True
+    self.channels, self.reductions = [128, 256, 512, 1024], list(_REDUCTIONS)
+
+# %% ../nbs/05_unet.ipynb #904ca730
+@patch
+def _build_timm(self: ConditionEncoder, name, in_chans, img_size, pretrained, kwargs):
+    "The backbone from timm (`features_only`), keeping the levels at reductions 4, 8, 16, 32, optionally with weights."
+    import timm   # lazy: timm takes ~2 s to import, only when a timm backbone is built
+    kwargs = dict(kwargs, in_chans=in_chans, features_only=True)
+    def create(**kw):
+        try: return timm.create_model(name, img_size=img_size, **kwargs, **kw)
+        except TypeError: return timm.create_model(name, **kwargs, **kw)  # CNNs take no img_size
+    with torch.device('meta'): probe = create(pretrained=False)  # only to read feature_info, cheaply
+    reds, chans, idx = probe.feature_info.reduction(), probe.feature_info.channels(), probe.feature_info.out_indices
+    pos = []
+    for r in _REDUCTIONS:
+        if r not in reds: raise ValueError(f"cond_net {name!r} has no feature level with reduction {r} "
+                                           f"(its reductions: {reds}); it needs levels at strides 4, 8, 16 and 32")
+        pos.append(reds.index(r))
+    extra = {}
+    if pretrained is True:
+        f = _timm_cached_weights(name)
+        if f is None: raise _no_weights_error(name, "timm's Hugging Face cache and torch hub checkpoints")
+        pretrained = f
+    if pretrained: extra = dict(pretrained=True, pretrained_cfg_overlay=dict(file=str(Path(pretrained).expanduser())))
+    if pretrained and not Path(extra['pretrained_cfg_overlay']['file']).is_file(): load_state_dict_file(pretrained)  # -> FileNotFoundError
+    self.backbone = create(out_indices=tuple(idx[p] for p in pos), **(extra or dict(pretrained=False)))
+    self.stage_indices = None
+    self.nhwc = getattr(self.backbone, 'output_fmt', 'NCHW') == 'NHWC'
+    self.channels, self.reductions = [chans[p] for p in pos], [reds[p] for p in pos]
 
 # %% ../nbs/05_unet.ipynb #227829a2
 class WSConv2d(nn.Conv2d):
@@ -224,7 +231,7 @@ class GaussianFourierProjection(nn.Module):
         proj = x[:, None] * self.W[None, :] * (2 * math.pi)
         return torch.cat([proj.sin(), proj.cos()], dim=-1)
 
-# %% ../nbs/05_unet.ipynb #c2e6f431
+# %% ../nbs/05_unet.ipynb #89812ad9
 def sine_position_encoding(h:int, w:int, d:int, temperature:float=1e4, device=None, dtype=torch.float32):
     "2-D sine encoding (h, w, d): first d/2 channels encode the row (1..h), the rest the column; sin/cos alternate."
     half = d // 2
@@ -236,6 +243,7 @@ def sine_position_encoding(h:int, w:int, d:int, temperature:float=1e4, device=No
     xs = torch.arange(1, w + 1, device=device, dtype=dtype)[None, :].expand(h, w)
     return torch.cat([enc(ys), enc(xs)], dim=-1)
 
+# %% ../nbs/05_unet.ipynb #986d7a59
 class RelationMlp(nn.Module):
     "1x1 conv -> ReLU -> dropout -> 1x1 conv -> dropout (official `Mlp`)."
     def __init__(self, dim, hidden, drop=0.1):
@@ -247,6 +255,7 @@ def _pad_to(x, window):  # zero-pad bottom/right to multiples of the window
     ph, pw = (-x.shape[-2]) % window[0], (-x.shape[-1]) % window[1]
     return F.pad(x, (0, pw, 0, ph)) if ph or pw else x
 
+# %% ../nbs/05_unet.ipynb #5948e1ba
 class RelationAttention(nn.Module):
     "Windowed cross-attention, queries from the condition `x1`, keys/values from the features `x2` (official `BasicAttetnionLayer`)."
     def __init__(self, dim, heads=8, ffn_dim=None, window1=(8, 8), window2=(8, 8), dropout=0.1, scaled=False):
@@ -283,6 +292,7 @@ class RelationAttention(nn.Module):
         x1s = F.interpolate(x1s, size=(H2, W2), mode='bilinear', align_corners=True)
         return shortcut + self.out_conv(x1s)
 
+# %% ../nbs/05_unet.ipynb #43404199
 class RelationNet(nn.Module):
     "1x1 conv + BatchNorm on the condition and on the features, then one `RelationAttention` (official `RelationNet`)."
     def __init__(self, cond_dim, feat_dim, dim, heads=8, window1=(8, 8), window2=(8, 8), scaled=False):
@@ -373,7 +383,7 @@ def _legacy_aft_hook(module, state_dict, prefix, *args):
     renamed = rename_legacy_aft_keys(state_dict, prefix)
     if list(renamed) != list(state_dict): state_dict.clear(); state_dict.update(renamed)
 
-# %% ../nbs/05_unet.ipynb #33e966b1
+# %% ../nbs/05_unet.ipynb #b4d6fa4b
 class CondUNet(nn.Module):
     "RadioDiff's denoiser network: condition encoder + U-Net with one encoder and two decoders, returning the raw heads (F1, F2)."
     def __init__(self, dim:int=128, channels:int=3, out_mul:int=1, dim_mults:Sequence[int]=(1, 2, 4, 4),
@@ -424,31 +434,35 @@ class CondUNet(nn.Module):
         self.noise_decoder = decoder()   # head F2 -> eps_hat
         self.register_load_state_dict_pre_hook(_legacy_aft_hook)   # older checkpoints: the AFT blocks' old names
 
-    def encode_cond(self, cond): # (B, cond_in_channels, S, S) -> 4 NCHW maps (raw backbone widths)
-        "Run the condition encoder (once per map; reuse the result over the sampling steps)."
-        if cond.ndim != 4 or tuple(cond.shape[-2:]) != (self.img_size, self.img_size):
-            raise ValueError(f"cond must be (B, C, {self.img_size}, {self.img_size}) (img_size), got {tuple(cond.shape)}")
-        return self.cond_encoder(cond)
+# %% ../nbs/05_unet.ipynb #5a277b78
+@patch
+def encode_cond(self: CondUNet, cond): # (B, cond_in_channels, S, S) -> 4 NCHW maps (raw backbone widths)
+    "Run the condition encoder (once per map; reuse the result over the sampling steps)."
+    if cond.ndim != 4 or tuple(cond.shape[-2:]) != (self.img_size, self.img_size):
+        raise ValueError(f"cond must be (B, C, {self.img_size}, {self.img_size}) (img_size), got {tuple(cond.shape)}")
+    return self.cond_encoder(cond)
 
-    def forward(self, z_t, t, cond_features):
-        "The raw heads (F1, F2), each like z_t (B, channels, L, L), for t (B,) in (0, 1] and the `encode_cond` output."
-        L = self.latent_size
-        if z_t.ndim != 4 or tuple(z_t.shape[1:]) != (self.channels, L, L):
-            raise ValueError(f"z_t must be (B, {self.channels}, {L}, {L}) (latent = img_size/4), got {tuple(z_t.shape)}")
-        if t.shape != (z_t.shape[0],): raise ValueError(f"t must have shape (B,) = ({z_t.shape[0]},), got {tuple(t.shape)}")
-        h = list(cond_features)
-        x = self.init_conv(torch.cat([z_t, F.interpolate(h[0], size=z_t.shape[-2:], mode='bilinear')], dim=1))
-        r = x
-        temb = self.time_mlp(torch.log(t) / 4)             # tau = log(t) / 4 (SPEC §4.3)
-        cond = [proj(f) for proj, f in zip(self.projects, h)]
-        skips = []
-        for (block1, block2, attn, down), rel, c in zip(self.downs, self.relation_layers_down, cond):
-            x = block1(x, temb); skips.append(x)
-            x = attn(block2(rel(c, x), temb)); skips.append(x)
-            x = down(x)
-        x = self.mid_block2(self.mid_attn(self.mid_block1(x, temb)), temb)
-        x1, x2 = (x + self.drift_aft(x), x + self.noise_aft(x)) if self.aft else (x, x)
-        return self.drift_decoder(x1, skips, cond, temb, r), self.noise_decoder(x2, skips, cond, temb, r)
+# %% ../nbs/05_unet.ipynb #e6881979
+@patch
+def forward(self: CondUNet, z_t, t, cond_features):
+    "The raw heads (F1, F2), each like z_t (B, channels, L, L), for t (B,) in (0, 1] and the `encode_cond` output."
+    L = self.latent_size
+    if z_t.ndim != 4 or tuple(z_t.shape[1:]) != (self.channels, L, L):
+        raise ValueError(f"z_t must be (B, {self.channels}, {L}, {L}) (latent = img_size/4), got {tuple(z_t.shape)}")
+    if t.shape != (z_t.shape[0],): raise ValueError(f"t must have shape (B,) = ({z_t.shape[0]},), got {tuple(t.shape)}")
+    h = list(cond_features)
+    x = self.init_conv(torch.cat([z_t, F.interpolate(h[0], size=z_t.shape[-2:], mode='bilinear')], dim=1))
+    r = x
+    temb = self.time_mlp(torch.log(t) / 4)             # tau = log(t) / 4 (SPEC §4.3)
+    cond = [proj(f) for proj, f in zip(self.projects, h)]
+    skips = []
+    for (block1, block2, attn, down), rel, c in zip(self.downs, self.relation_layers_down, cond):
+        x = block1(x, temb); skips.append(x)
+        x = attn(block2(rel(c, x), temb)); skips.append(x)
+        x = down(x)
+    x = self.mid_block2(self.mid_attn(self.mid_block1(x, temb)), temb)
+    x1, x2 = (x + self.drift_aft(x), x + self.noise_aft(x)) if self.aft else (x, x)
+    return self.drift_decoder(x1, skips, cond, temb, r), self.noise_decoder(x2, skips, cond, temb, r)
 
 # %% ../nbs/05_unet.ipynb #ae85a181
 def build_unet(cfg) -> CondUNet:

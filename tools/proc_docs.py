@@ -81,6 +81,8 @@ def html(out: Path, dest: Path, names) -> int:
     r = subprocess.run([sys.executable, '-m', 'nbconvert', '--to', 'html', '--output-dir', str(dest),
                         *[str(out / n) for n in names]], capture_output=True, text=True)
     if r.returncode: print(r.stderr[-3000:]); return 1
+    for p in out.iterdir():   # the pictures the chapters link to (images/diagrams/...), next to the HTML as on the site
+        if p.is_dir() and not p.name.startswith(('.', '_')): shutil.copytree(p, dest / p.name, dirs_exist_ok=True)
     print(f"html: {', '.join(names)} -> {dest}")
     return 0
 
