@@ -12,15 +12,16 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 from .synth import CityRays, GAIN_MAX_DB, GAIN_MIN_DB
+from .compare import compare_predictions, nmse_difference
 from .config import apply_overrides
 from .evaluate import TrivialBaseline, baseline_predictions, evaluate_dirs, fit_baseline, nmse
 from .maps import gain_dir, list_map_names, read_map
 from .sample import sample_split
 
 # %% auto #0
-__all__ = ['DISTANCE_BINS', 'DEEP_GRAY', 'DB_PER_LEVEL', 'building_mask', 'tx_from_gain', 'read_bare_maps', 'layout_real',
-           'line_of_sight', 'pixel_groups', 'gray_profile', 'wasserstein1', 'ks_distance', 'group_stats', 'rmse_db',
-           'building_sizes', 'free_space_transfer', 'evaluate_real']
+__all__ = ['DISTANCE_BINS', 'DEEP_GRAY', 'DB_PER_LEVEL', 'FREE_SPACE_REAL', 'building_mask', 'tx_from_gain', 'read_bare_maps',
+           'layout_real', 'line_of_sight', 'pixel_groups', 'gray_profile', 'wasserstein1', 'ks_distance', 'group_stats',
+           'rmse_db', 'building_sizes', 'free_space_transfer', 'evaluate_real']
 
 # %% ../nbs/09a_realmaps.ipynb #d76aaa8a
 def _dilate(mask: np.ndarray, k: int = 3) -> np.ndarray:
@@ -207,6 +208,8 @@ def free_space_transfer(real_root,        # real maps in the RadioMapSeer layout
     out['ratio'] = out['nmse_synthetic_fit'] / out['nmse_real_fit']
     return out
 
+FREE_SPACE_REAL = 'free-space law (real fit)'   # its row in the comparison
+
 def evaluate_real(cfg,                    # the model's config (its data section is kept, but for the root)
                   real_root,              # real maps in the RadioMapSeer layout (`layout_real`)
                   out,                    # folder for the samples and the reports
@@ -222,6 +225,9 @@ def evaluate_real(cfg,                    # the model's config (its data section
     names = list_map_names(gain_dir(real_root))
     baseline_predictions(real_root, names=names, train_names=names, kind='free_space', out=out / 'free_space')
     kw = dict(split=None, baselines=())
-    return {'model': evaluate_dirs(out / 'samples', real_root, out=out / 'eval_model', **kw)['model'],
-            'free_space_real_fit': evaluate_dirs(out / 'free_space', real_root, out=out / 'eval_free_space', **kw)['model'],
-            'maps': len(names), 'image_size': cfg.data.image_size, 'native_size': int(Image.open(gain_dir(real_root) / f'{names[0]}.png').size[0])}
+    res = {'model': evaluate_dirs(out / 'samples', real_root, out=out / 'eval_model', **kw)['model'],
+           'free_space_real_fit': evaluate_dirs(out / 'free_space', real_root, out=out / 'eval_free_space', **kw)['model'],
+           'maps': len(names), 'image_size': cfg.data.image_size, 'native_size': int(Image.open(gain_dir(real_root) / f'{names[0]}.png').size[0])}
+    both = compare_predictions({'radiodiff': out / 'samples', FREE_SPACE_REAL: out / 'free_space'}, real_root, **kw)
+    res['difference'] = nmse_difference(both, FREE_SPACE_REAL, 'radiodiff')   # model - law, 95 % interval paired by map
+    return res

@@ -454,4 +454,7 @@ def write_synthetic(out,                  # output folder (created; existing fil
         w = csv.writer(f)
         w.writerow(['map'] + [f'Gain{t + 1}' for t in range(int(tx))])
         w.writerows(rows)
+    info = {'gray_db_window': [GAIN_MIN_DB, GAIN_MAX_DB], 'quantity': 'path gain (dB)',   # read by radiodiff.maps.db_window
+            'writer': 'radiodiff.synth.write_synthetic', 'seed': int(seed), 'size': int(size)}
+    (out / 'dataset.json').write_text(json.dumps(info, indent=2) + '\n')
     return out
