@@ -11,10 +11,11 @@ from typing import Optional, Union
 import yaml
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'FirstStageLossConfig', 'FirstStageConfig', 'UNetConfig', 'SDEConfig', 'ModelConfig', 'DataConfig',
-           'TrainerConfig', 'SamplerConfig', 'RadioUNetConfig', 'Config', 'ConfigError', 'config_from_dict',
-           'config_to_dict', 'validate_config', 'masks_buildings', 'apply_overrides', 'read_yaml', 'is_official_layout',
-           'config_dir', 'find_config', 'load_config', 'save_config']
+__all__ = ['MEASUREMENT_KINDS', 'PRECISIONS', 'FirstStageLossConfig', 'FirstStageConfig', 'UNetConfig', 'SDEConfig',
+           'ModelConfig', 'MeasurementConfig', 'DataConfig', 'TrainerConfig', 'SamplerConfig', 'RadioUNetConfig',
+           'Config', 'ConfigError', 'config_from_dict', 'config_to_dict', 'validate_config', 'masks_buildings',
+           'measurement_channels', 'apply_overrides', 'read_yaml', 'is_official_layout', 'config_dir', 'find_config',
+           'load_config', 'save_config']
 
 # %% ../nbs/00_config.ipynb #891596ee
 @dataclass
@@ -86,6 +87,22 @@ class ModelConfig:
     latent_cache: bool = True        # encode each training map once and sample from the cached posterior
     kind: str = 'ldm'                # 'ldm' (RadioDiff) or 'radiounet' (the learned baseline, nbs/07c_radiounet and `radiounet` below)
 
+# %% ../nbs/00_config.ipynb #fa69d9c9
+MEASUREMENT_KINDS = ('random', 'trajectory', 'official', 'csv')
+
+@dataclass
+class MeasurementConfig:
+    "Sparse measurements given with each map (issue 22, nbs/01c_measure): which pixels, how many, how noisy."
+    kind: str = 'random'             # 'random' (street pixels), 'trajectory' (drive tests), 'official' (mask PNGs) or 'csv' (your files)
+    count: Optional[int] = None      # exactly this many measured pixels (random, trajectory)
+    fraction: Optional[float] = None # this fraction of the map's pixels, e.g. 0.01 = 1 % (random, trajectory)
+    range: Optional[list[float]] = None  # [lo, hi] fractions, one drawn uniformly per sample (training over densities)
+    noise_db: float = 0.0            # std of Gaussian noise added to the measured values, in dB (not to 'csv' values)
+    seed: int = 0                    # the draw is a function of (seed, map, Tx) only
+    as_input: bool = True            # append [values, mask] to the condition (models take 5 channels); false: guided sampling only
+    walk_m: float = 200.0            # 'trajectory': metres per walk (1 m per pixel at 256 x 256)
+    folder: Optional[str] = None     # 'official': mask PNGs {map}.png (None: {data.root}/png/masks); 'csv': {map}_{tx}.csv files
+
 # %% ../nbs/00_config.ipynb #61270816
 @dataclass
 class DataConfig:
@@ -100,6 +117,7 @@ class DataConfig:
     fill_buildings: bool = False     # fill the target's building pixels from the streets (masked back when sampling)
     batch_size: int = 16             # batch per optimizer micro-step, summed over all processes
     num_workers: int = 2             # DataLoader workers per process
+    measurements: Optional[MeasurementConfig] = None  # sparse measurements (above); None: none, the data as before
 
 @dataclass
 class TrainerConfig:
@@ -228,6 +246,14 @@ def _closest(name: str, options) -> str:
     m = difflib.get_close_matches(name, list(options), n=1, cutoff=0.0)
     return m[0] if m else ''
 
+def _section_type(tp):
+    "The dataclass of a section annotation: `tp` itself, or `X` of `Optional[X]`; None for a value."
+    if is_dataclass(tp): return tp
+    if typing.get_origin(tp) is Union:
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(inner) == 1 and is_dataclass(inner[0]): return inner[0]
+    return None
+
 def _build(cls, data, path: str):
     "Build dataclass `cls` from the mapping `data`; `path` is the YAML path of `data` (for messages)."
     if data is None: data = {}
@@ -243,7 +269,7 @@ def _build(cls, data, path: str):
                               f"'{(path + '.') if path else ''}{_closest(str(key), names)}'? "
                               f"Valid keys here: {', '.join(sorted(names))}")
         tp = hints[key]
-        if is_dataclass(tp): kwargs[key] = _build(tp, value, kpath)
+        if _section_type(tp) and (value is not None or is_dataclass(tp)): kwargs[key] = _build(_section_type(tp), value, kpath)
         else: kwargs[key] = _coerce(value, tp, kpath)
     return cls(**kwargs)
 
@@ -255,7 +281,30 @@ def config_from_dict(data: dict) -> Config:
 
 def config_to_dict(cfg) -> dict:
     "The nested dict of plain YAML types for `cfg` (a `Config` or one of its sections)."
-    return asdict(cfg)
+    d = asdict(cfg)
+    data = d.get('data', d if isinstance(cfg, DataConfig) else None)
+    if isinstance(data, dict) and data.get('measurements', 0) is None: del data['measurements']   # absent: files as before
+    return d
+
+# %% ../nbs/00_config.ipynb #fed9ea1f
+def _check_measurements(m, path: str = 'data.measurements'):
+    "Check a `MeasurementConfig`'s values; raise `ConfigError` naming the key."
+    if m.kind not in MEASUREMENT_KINDS:
+        raise ConfigError(f"{path}.kind: {m.kind!r} is not one of {', '.join(map(repr, MEASUREMENT_KINDS))}")
+    given = [k for k in ('count', 'fraction', 'range') if getattr(m, k) is not None]
+    if m.kind in ('random', 'trajectory') and len(given) != 1:
+        raise ConfigError(f"{path}: kind {m.kind!r} needs exactly one of count, fraction or range, got "
+                          f"{', '.join(given) or 'none'} (e.g. fraction: 0.01 for 1 % of the pixels)")
+    if m.count is not None and m.count < 0: raise ConfigError(f"{path}.count: must be >= 0, got {m.count}")
+    if m.fraction is not None and not 0 <= m.fraction <= 1:
+        raise ConfigError(f"{path}.fraction: must lie in [0, 1] (a fraction of the pixels), got {m.fraction}")
+    if m.range is not None and (len(m.range) != 2 or not 0 <= m.range[0] <= m.range[1] <= 1):
+        raise ConfigError(f"{path}.range: must be [lo, hi] with 0 <= lo <= hi <= 1 (fractions of the pixels), got {m.range}")
+    if not m.noise_db >= 0: raise ConfigError(f"{path}.noise_db: must be >= 0 (a std in dB), got {m.noise_db}")
+    if not m.walk_m > 0: raise ConfigError(f"{path}.walk_m: must be positive (metres per walk), got {m.walk_m}")
+    if m.kind == 'csv' and not m.folder:
+        raise ConfigError(f"{path}.folder: kind 'csv' needs the folder of the {{map}}_{{tx}}.csv files")
+    return m
 
 # %% ../nbs/00_config.ipynb #741d5440
 PRECISIONS = ('auto', 'no', 'bf16', 'fp16')   # the values of *.mixed_precision; the same tuple as radiodiff.precision's
@@ -298,12 +347,19 @@ def validate_config(cfg: Config) -> Config:
     if len(cfg.unet.window_sizes1) != len(cfg.unet.dim_mults) or len(cfg.unet.window_sizes2) != len(cfg.unet.dim_mults):
         raise ConfigError(f"unet.window_sizes1/window_sizes2: need one window per level "
                           f"({len(cfg.unet.dim_mults)} levels from unet.dim_mults)")
+    if cfg.data.measurements is not None: _check_measurements(cfg.data.measurements)
     return cfg
 
 # %% ../nbs/00_config.ipynb #9fdd7949
 def masks_buildings(cfg: Config) -> bool:
     "Whether sampling sets the building pixels to 0: `sampler.mask_buildings`, or forced by `data.fill_buildings`."
     return bool(cfg.sampler.mask_buildings or cfg.data.fill_buildings)
+
+# %% ../nbs/00_config.ipynb #4a648299
+def measurement_channels(cfg: Config) -> int:
+    "Condition channels the measurements add: 2 (values, mask) with `data.measurements.as_input`, else 0."
+    m = cfg.data.measurements
+    return 2 if m is not None and m.as_input else 0
 
 # %% ../nbs/00_config.ipynb #323d5ae7
 def apply_overrides(cfg: Config, overrides=()) -> Config:
@@ -327,11 +383,12 @@ def apply_overrides(cfg: Config, overrides=()) -> Config:
             if i == len(parts) - 1:
                 value = yaml.safe_load(raw) if raw.strip() else None
                 if tp is str and not isinstance(value, str) and value is not None: value = raw.strip()   # `no` is text here
-                if is_dataclass(tp): setattr(obj, name, _build(tp, value, here))
+                if _section_type(tp) and (value is not None or is_dataclass(tp)): setattr(obj, name, _build(_section_type(tp), value, here))
                 else: setattr(obj, name, _coerce(value, tp, here))
             else:
-                if not is_dataclass(tp):
+                if not _section_type(tp):
                     raise ConfigError(f"{here}: is a value, not a section; '{key}' goes too deep")
+                if getattr(obj, name) is None: setattr(obj, name, _section_type(tp)())   # an absent optional section
                 obj = getattr(obj, name)
     return validate_config(cfg)
 

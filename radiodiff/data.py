@@ -18,6 +18,9 @@ from torch.utils.data import Dataset, DataLoader, DistributedSampler
 __all__ = ['TX_ENCODINGS', 'split_map_ids', 'read_gray', 'encode_tx', 'fill_building_pixels', 'RadioMapSeer', 'build_dataset',
            'check_data_files', 'loader_seed', 'DataStream']
 
+# %% ../nbs/01_data.ipynb #77cd83e0
+from .measure import as_measurement_config, read_measurements_csv, sample_measurements
+
 # %% ../nbs/01_data.ipynb #6f4dd986
 _SPLITS = {'radiodiff': (501, 600), 'radiounet': (501, 601)}  # (first val position, first test position) of 700
 
@@ -153,6 +156,14 @@ def _count_tx(gain_dir: Path, all_ids) -> int:
                                     f"num_tx={min(len(v) for v in txs.values())} to use fewer per map")
     return num_tx
 
+def _measurement_dir(root: Path, m) -> Optional[Path]:
+    "The folder of the measurement files of config `m`: mask PNGs ('official', default {root}/png/masks) or CSVs ('csv')."
+    if m is None or m.kind not in ('official', 'csv'): return None
+    d = Path(m.folder) if m.folder else root / 'png' / 'masks'
+    if not d.is_dir(): raise FileNotFoundError(f"data.measurements.folder: {d} does not exist (kind {m.kind!r} reads "
+                                               f"{'{map}.png' if m.kind == 'official' else '{map}_{tx}.csv'} files there)")
+    return d
+
 # %% ../nbs/01_data.ipynb #10eb718d
 class RadioMapSeer(Dataset):
     "RadioMapSeer samples `{'image': (1,H,W), 'cond': (3,H,W), 'name': '{map}_{tx}'}`, all in [-1, 1] (SPEC Part 2 §2.3)."
@@ -165,6 +176,7 @@ class RadioMapSeer(Dataset):
                  num_tx: Optional[int] = None,  # Tx per map; None: 80 (2 for IRT4) on the full set, else counted
                  tx_encoding: str = 'point',    # 'point' (official) or 'distance' (log-distance field, see above)
                  fill_buildings: bool = False,  # fill the target's building pixels from the streets (see above)
+                 measurements=None,             # sparse measurements: a MeasurementConfig or dict (nbs/01c_measure); None: none
                 ):
         self.root = Path(root)
         if tx_encoding not in TX_ENCODINGS:
@@ -198,6 +210,8 @@ class RadioMapSeer(Dataset):
         self.num_tx = int(num_tx)
         # the native size, from the first map's building image; every file must match it
         self.native_size = read_gray(self.building_dir / f'{all_ids[0]}.png').shape[0]
+        self.measurements = as_measurement_config(measurements)
+        self.measurement_dir = _measurement_dir(self.root, self.measurements)
 
 # %% ../nbs/01_data.ipynb #f90e8bce
 @patch
@@ -233,6 +247,7 @@ def _cond(self: RadioMapSeer, m: int, t: int, buildings: np.ndarray) -> np.ndarr
 @patch
 def condition(self: RadioMapSeer, idx: int) -> dict:
     "Only `{'cond', 'name'}` of sample `idx`, as `ds[idx]` gives them, without reading the gain map (for the latent cache)."
+    if self.measurements is not None: return {k: v for k, v in self[idx].items() if k != 'image'}   # the values need the gain
     m, t = self._index(idx)
     cond = self._cond(m, t, read_gray(self.building_dir / f'{m}.png', self.native_size))
     return {'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
@@ -246,16 +261,43 @@ def __getitem__(self: RadioMapSeer, idx: int) -> dict:
     gain = read_gray(self.gain_dir / f'{m}_{t}.png', n)
     cond = self._cond(m, t, buildings)
     image = _resize(gain, s, 'bilinear').astype(np.float32)
+    meas = None if self.measurements is None else self._measure(m, t, image, cond[0] > 0)   # before filling: true values
     if self.fill_buildings: image = fill_building_pixels(image, cond[0] > 0)
     image = image[None]
-    return {'image': torch.from_numpy(image / 255 * 2 - 1), 'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
+    item = {'image': torch.from_numpy(image / 255 * 2 - 1), 'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
+    return item if meas is None else self._with_measurements(item, meas)
+
+# %% ../nbs/01_data.ipynb #39137125
+@patch
+def _measure(self: RadioMapSeer, m: int, t: int, gain: np.ndarray, buildings: np.ndarray) -> torch.Tensor:
+    "The (2, S, S) measurement channels of map `m`, Tx `t`, from `gain` (S, S gray levels) and `buildings` (S, S bool)."
+    mc, n, s = self.measurements, self.native_size, self.image_size
+    mask = points = None
+    if mc.kind == 'official':
+        f = self.measurement_dir / f'{m}.png'
+        mask, source = _resize(read_gray(f, n), s, 'nearest'), str(f)
+    elif mc.kind == 'csv':
+        f = self.measurement_dir / f'{m}_{t}.csv'
+        ys, xs, v = read_measurements_csv(f)
+        if s != n: ys, xs = np.floor((ys + 0.5) * s / n), np.floor((xs + 0.5) * s / n)
+        points, source = (ys, xs, v), str(f)
+    else: source = f'{m}_{t}'
+    return sample_measurements(mc, buildings, gain, m, t, mask=mask, points=points, source=source)
+
+@patch
+def _with_measurements(self: RadioMapSeer, item: dict, meas: torch.Tensor) -> dict:
+    "`item` with its `measurements`, also appended to `cond` when the config says `as_input`."
+    item['measurements'] = meas
+    if self.measurements.as_input: item['cond'] = torch.cat([item['cond'], meas.to(item['cond'].dtype)])
+    return item
 
 # %% ../nbs/01_data.ipynb #203a338c
 def build_dataset(cfg, phase: str = 'train') -> RadioMapSeer:
     "The `RadioMapSeer` data set that `cfg.data` describes, for `phase` ('train', 'val' or 'test')."
     d = cfg.data
     return RadioMapSeer(d.root, phase=phase, simulation=d.simulation, cars=d.cars, image_size=d.image_size,
-                        split=d.split, num_tx=d.num_tx, tx_encoding=d.tx_encoding, fill_buildings=d.fill_buildings)
+                        split=d.split, num_tx=d.num_tx, tx_encoding=d.tx_encoding, fill_buildings=d.fill_buildings,
+                        measurements=getattr(d, 'measurements', None))
 
 # %% ../nbs/01_data.ipynb #686b0e4a
 def check_data_files(ds) -> int:

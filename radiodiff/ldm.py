@@ -131,8 +131,9 @@ def forward(self: LatentDiffusion, batch: dict, generator: Optional[torch.Genera
 @torch.no_grad()
 def sample(self: LatentDiffusion, cond: torch.Tensor, steps: int = 5, generator: Optional[torch.Generator] = None,
            progress: bool = False, mask_buildings: bool = False, num_samples: int = 1, return_std: bool = False,
-           denoiser: Optional[Denoiser] = None):
-    "Radio maps (B, 1, H, W) in [0, 1] for `cond` (B, 3, H, W) by `denoiser` (default: the model's); the mean of `num_samples`, and their std if `return_std`."
+           denoiser: Optional[Denoiser] = None, measurements: Optional[torch.Tensor] = None, guidance: float = 1.0, paste: bool = True):
+    """Radio maps (B, 1, H, W) in [0, 1] for `cond` (B, 3, H, W) by `denoiser` (default: the model's); the mean of `num_samples`, and their std if `return_std`.
+    With `measurements` (B, 2, H, W) (values, mask; nbs/01c_measure): each step guided toward them with weight `guidance` (0: off), and with `paste` the measured pixels set to their values."""
     if not isinstance(num_samples, int) or num_samples < 1:
         raise ValueError(f"num_samples: must be an integer >= 1, got {num_samples!r}")
     den = self.denoiser if denoiser is None else denoiser
@@ -143,10 +144,13 @@ def sample(self: LatentDiffusion, cond: torch.Tensor, steps: int = 5, generator:
         feats = [f.repeat_interleave(k, 0) for f in feats]
         shape = (B * k,) + tuple(shape[1:])
     model_fn = lambda z_t, t: den(z_t, t, feats)
+    meas = None if measurements is None else self._check_measurements(measurements, cond, guidance).repeat_interleave(k, 0)
+    if meas is not None and guidance > 0: model_fn = self._guided_fn(den, feats, meas, guidance)
     z0 = den.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device,
                         dtype=cond.dtype, progress=progress)
     x = self.vae.decode(z0 / self.scale_factor.to(z0.dtype))
     x = ((x + 1) / 2).clamp(0, 1)
+    if meas is not None and paste: x = torch.where(meas[:, 1:2] > 0, ((meas[:, :1] + 1) / 2).to(x.dtype), x)   # the measured values
     xs = x.view(B, k, *x.shape[1:])                      # (B, k, 1, H, W): the k samples of each map
     if k > 1: x = xs.mean(1)                             # the ensemble mean (see below)
     if return_std:                                       # sum of squares about the first sample: 0 if all equal
@@ -155,6 +159,39 @@ def sample(self: LatentDiffusion, cond: torch.Tensor, steps: int = 5, generator:
     if mask_buildings: x = mask_building_pixels(x, cond)
     if not return_std: return x
     return x, (mask_building_pixels(std, cond) if mask_buildings else std)
+
+# %% ../nbs/07_ldm.ipynb #75574bf9
+@patch
+def _check_measurements(self: LatentDiffusion, meas: torch.Tensor, cond: torch.Tensor, guidance) -> torch.Tensor:
+    "`meas` (B, 2, H, W) checked against `cond` (B, C, H, W), on cond's device and dtype."
+    if meas.ndim != 4 or meas.shape[1] != 2 or meas.shape[0] != cond.shape[0] or meas.shape[-2:] != cond.shape[-2:]:
+        raise ValueError(f"measurements: expected (B, 2, H, W) = ({cond.shape[0]}, 2, {cond.shape[-2]}, {cond.shape[-1]}) "
+                         f"(values, mask, as the data set's item['measurements']), got {tuple(meas.shape)}")
+    if not torch.isfinite(meas).all(): raise ValueError("measurements: contains NaN or infinite values")
+    if not (isinstance(guidance, (int, float)) and guidance >= 0): raise ValueError(f"guidance: must be a number >= 0, got {guidance!r}")
+    return meas.to(cond.device, cond.dtype)
+
+@patch
+def guide_z0(self: LatentDiffusion, z0: torch.Tensor, meas: torch.Tensor, guidance: float = 1.0) -> torch.Tensor:
+    "$\\hat z_0$ moved by one Polyak gradient step on $\\frac12\\lVert M(D(z_0/s) - y)\\rVert^2$ (above); `meas` (B, 2, H, W)."
+    y, M = meas[:, :1].float(), (meas[:, 1:2] > 0).float()
+    with torch.enable_grad():
+        z = z0.detach().float().requires_grad_(True)
+        r = M * (self.vae.decode(z / self.scale_factor.float()).float() - y)
+        L = 0.5 * r.pow(2).flatten(1).sum(1)                          # (B,)
+        g, = torch.autograd.grad(L.sum(), z)
+    step = guidance * L.detach() / g.pow(2).flatten(1).sum(1).clamp_min(1e-20)
+    return (z - step.view(-1, *[1] * (z.ndim - 1)) * g).detach().to(z0.dtype)
+
+@patch
+def _guided_fn(self: LatentDiffusion, den, feats, meas: torch.Tensor, guidance: float):
+    "The sampler's model function with each step's $\\hat z_0$ guided (`guide_z0`): $\\hat C' = \\hat C - (\\hat z_0' - \\hat z_0)/t$."
+    def fn(z_t, t):
+        C_hat, eps_hat = den(z_t, t, feats)
+        z0 = den.sde.predict_z0(z_t, t, C_hat, eps_hat)
+        dz = self.guide_z0(z0, meas, guidance) - z0
+        return C_hat - dz / t.view(-1, *[1] * (dz.ndim - 1)).to(dz.dtype), eps_hat
+    return fn
 
 # %% ../nbs/07_ldm.ipynb #490e064a
 def build_ldm(cfg) -> LatentDiffusion:

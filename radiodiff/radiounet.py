@@ -14,7 +14,7 @@ __all__ = ['ENCODER', 'DECODER', 'FIRST_WIDTHS', 'SECOND_WIDTHS', 'HEAD_WIDTH', 
            'build_radiounet']
 
 # %% ../nbs/07c_radiounet.ipynb #96f53fe6
-from .config import Config
+from .config import Config, measurement_channels
 from .maps import mask_building_pixels
 
 # %% ../nbs/07c_radiounet.ipynb #9b982f07
@@ -71,23 +71,27 @@ class RadioUNet(nn.Module):
     "RadioUNet's W-Net: `cond` (B, 3, H, W) in [-1, 1] -> the first and second U-Nets' maps (B, 1, H, W)."
     def __init__(self, in_chans: int = 2,          # input channels used of `cond`: 2 (buildings, Tx) or 3 (with cars)
                  width_scale: float = 1.0,         # multiplies every layer width (1: the original)
-                 output: str = 'second'):          # whose map `sample` returns: 'second' or 'first'
+                 output: str = 'second',           # whose map `sample` returns: 'second' or 'first'
+                 measurements: bool = False):      # also cond's channels 3, 4: measured values and mask (RadioUNet_s; nbs/01c_measure)
         super().__init__()
         if in_chans not in (2, 3): raise ValueError(f"in_chans: 2 (buildings, Tx) or 3 (with cars), got {in_chans}")
         if not width_scale > 0: raise ValueError(f"width_scale: must be positive, got {width_scale}")
         if output not in ('first', 'second'): raise ValueError(f"output: 'first' or 'second', got {output!r}")
-        self.in_chans, self.width_scale, self.output = in_chans, width_scale, output
+        self.in_chans, self.width_scale, self.output, self.measurements = in_chans, width_scale, output, bool(measurements)
+        n_in = in_chans + (2 if measurements else 0)
         head = scaled_widths([HEAD_WIDTH], width_scale)[0]
-        self.first = RadioUNetBlock(in_chans, scaled_widths(FIRST_WIDTHS, width_scale), head)
-        self.second = RadioUNetBlock(in_chans + 1, scaled_widths(SECOND_WIDTHS, width_scale), head)
+        self.first = RadioUNetBlock(n_in, scaled_widths(FIRST_WIDTHS, width_scale), head)
+        self.second = RadioUNetBlock(n_in + 1, scaled_widths(SECOND_WIDTHS, width_scale), head)
 
     def inputs(self, cond: torch.Tensor) -> torch.Tensor:
-        "The network's inputs (B, in_chans, H, W) in [0, 1] from `cond` in [-1, 1]."
-        if cond.ndim != 4 or cond.shape[1] < self.in_chans:
-            raise ValueError(f"cond: expected (B, >={self.in_chans}, H, W), got {tuple(cond.shape)}")
+        "The network's inputs (B, in_chans [+ 2 measurement channels], H, W) in [0, 1] from `cond` in [-1, 1]."
+        need = 5 if self.measurements else self.in_chans
+        if cond.ndim != 4 or cond.shape[1] < need:
+            raise ValueError(f"cond: expected (B, >={need}, H, W){' (with the 2 measurement channels)' if self.measurements else ''}, got {tuple(cond.shape)}")
         if cond.shape[-2] % 64 or cond.shape[-1] % 64:
             raise ValueError(f"cond: H and W must be multiples of 64 (six 2x2 poolings), got {tuple(cond.shape[-2:])}")
-        return (cond[:, :self.in_chans] + 1) / 2
+        if self.measurements: cond = torch.cat([cond[:, :self.in_chans], cond[:, 3:5]], 1)
+        return (cond[:, :self.in_chans + 2 * self.measurements] + 1) / 2
 
     def forward(self, cond: torch.Tensor) -> tuple:
         "(first, second) maps; the second U-Net sees the first's map detached (it never trains the first)."
@@ -107,6 +111,6 @@ class RadioUNet(nn.Module):
         return (x, torch.zeros_like(x)) if return_std else x
 
 def build_radiounet(cfg: Config) -> RadioUNet:
-    "The `RadioUNet` of `cfg` (fresh weights): 3 inputs with `data.cars`, else 2; the first U-Net's map after phase 'first'."
+    "The `RadioUNet` of `cfg` (fresh weights): 3 inputs with `data.cars`, else 2 (+ 2 with measurements as input); the first U-Net's map after phase 'first'."
     return RadioUNet(in_chans=3 if cfg.data.cars else 2, width_scale=cfg.radiounet.width_scale,
-                     output='first' if cfg.radiounet.phase == 'first' else 'second')
+                     output='first' if cfg.radiounet.phase == 'first' else 'second', measurements=measurement_channels(cfg) > 0)

@@ -13,14 +13,15 @@ import torch.nn as nn
 import torch.nn.functional as F
 from einops import rearrange
 from .precision import at_least_fp32
+from .config import measurement_channels
 from safetensors.torch import load_file
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['load_state_dict_file', 'ConditionEncoder', 'WSConv2d', 'ChannelLayerNorm', 'PreNorm', 'Residual', 'Block',
-           'ResnetBlock', 'LinearAttention', 'Attention', 'GaussianFourierProjection', 'sine_position_encoding',
-           'RelationMlp', 'RelationAttention', 'RelationNet', 'BlockFFT', 'UNetDecoder', 'rename_legacy_aft_keys',
-           'CondUNet', 'build_unet']
+__all__ = ['BASE_COND_CHANNELS', 'load_state_dict_file', 'ConditionEncoder', 'WSConv2d', 'ChannelLayerNorm', 'PreNorm',
+           'Residual', 'Block', 'ResnetBlock', 'LinearAttention', 'Attention', 'GaussianFourierProjection',
+           'sine_position_encoding', 'RelationMlp', 'RelationAttention', 'RelationNet', 'BlockFFT', 'UNetDecoder',
+           'rename_legacy_aft_keys', 'CondUNet', 'build_unet']
 
 # %% ../nbs/05_unet.ipynb #b2f8a73d
 _TV_PREFIX = 'torchvision:'
@@ -74,6 +75,7 @@ class ConditionEncoder(nn.Module):
         self.name, self.img_size = name, img_size
         if name.startswith(_TV_PREFIX): self._build_torchvision(name[len(_TV_PREFIX):], in_chans, pretrained)
         else: self._build_timm(name, in_chans, img_size, pretrained, backbone_kwargs)
+        self._measurement_inputs(in_chans)   # channels 3.. (measurements) start at zero weights
 
     def forward(self, x): # (B, in_chans, H, W) -> [(B, channels[i], H/4/2^i, W/4/2^i) for i in 0..3]
         if self.stage_indices is None: feats = self.backbone(x)
@@ -84,12 +86,38 @@ class ConditionEncoder(nn.Module):
                 if i in self.stage_indices: feats.append(x)
         return [f.permute(0, 3, 1, 2).contiguous() if self.nhwc else f for f in feats]
 
+# %% ../nbs/05_unet.ipynb #13855586
+BASE_COND_CHANNELS = 3   # buildings, Tx, third channel: the weights of channels beyond these (measurements) start at zero
+
+@patch
+def _measurement_inputs(self: ConditionEncoder, in_chans: int):
+    "Zero the first convolution's weights of input channels 3.. (widening it if the backbone has fewer); narrower checkpoints load zero-padded."
+    if in_chans <= BASE_COND_CHANNELS: return
+    name, conv = next((n, m) for n, m in self.backbone.named_modules() if isinstance(m, nn.Conv2d))
+    if conv.in_channels < in_chans:          # torchvision's swin_b is built for 3 channels
+        new = nn.Conv2d(in_chans, conv.out_channels, conv.kernel_size, conv.stride, conv.padding, conv.dilation, conv.groups,
+                        conv.bias is not None, device=conv.weight.device, dtype=conv.weight.dtype)
+        with torch.no_grad():
+            new.weight[:, :conv.in_channels] = conv.weight
+            if conv.bias is not None: new.bias.copy_(conv.bias)
+        setattr(self.backbone.get_submodule(name.rpartition('.')[0]), name.rpartition('.')[2], new); conv = new
+    with torch.no_grad(): conv.weight[:, BASE_COND_CHANNELS:] = 0
+    self._input_conv = name
+    self.register_load_state_dict_pre_hook(_pad_input_hook)
+
+def _pad_input_hook(module, state_dict, prefix, *args):
+    "Load pre-hook of a `ConditionEncoder`: a narrower first-convolution weight in `state_dict` is zero-padded to its input channels."
+    key, want = f'{prefix}backbone.{module._input_conv}.weight', module.backbone.get_submodule(module._input_conv).in_channels
+    w = state_dict.get(key)
+    if w is not None and w.ndim == 4 and w.shape[1] < want:
+        state_dict[key] = torch.cat([w, w.new_zeros(w.shape[0], want - w.shape[1], *w.shape[2:])], 1)
+
 # %% ../nbs/05_unet.ipynb #3b4aa292
 @patch
 def _build_torchvision(self: ConditionEncoder, arch, in_chans, pretrained):
     "The backbone from torchvision's Swin-B: its `features` (stage outputs 1, 3, 5, 7, NHWC), optionally with weights."
     if arch != 'swin_b': raise ValueError(f"cond_net: only 'torchvision:swin_b' is supported, got 'torchvision:{arch}'")
-    if in_chans != 3: raise ValueError(f"cond_in_channels: torchvision:swin_b takes 3-channel conditions, got {in_chans}")
+    if in_chans < 3: raise ValueError(f"cond_in_channels: torchvision:swin_b takes 3-channel conditions (+ measurements), got {in_chans}")
     from torchvision.models import swin_b, Swin_B_Weights   # lazy: torchvision only for its Swin-B backbone
     model = swin_b(weights=None)
     if pretrained is True:
@@ -467,4 +495,5 @@ def forward(self: CondUNet, z_t, t, cond_features):
 # %% ../nbs/05_unet.ipynb #ae85a181
 def build_unet(cfg) -> CondUNet:
     "The denoiser network of a radiodiff `Config`: the fields of `cfg.unet`, sized from `cfg.data.image_size`."
-    return CondUNet(**dataclasses.asdict(cfg.unet), img_size=cfg.data.image_size)
+    u = dict(dataclasses.asdict(cfg.unet), cond_in_channels=cfg.unet.cond_in_channels + measurement_channels(cfg))   # + 2 with measurements
+    return CondUNet(**u, img_size=cfg.data.image_size)
