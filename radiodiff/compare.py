@@ -11,8 +11,8 @@ from typing import Optional, Sequence, Union
 import numpy as np
 
 from .evaluate import ALL_PIXEL_KEYS, BASELINES, CI_KEYS, OUTSIDE_KEYS, evaluate_dirs, metric_table
-from .maps import (DB_WINDOWS, db_window, list_map_names, map_name_key, read_condition, read_map, read_sampling_info,
-                            split_names)
+from .maps import (DB_WINDOWS, db_window, list_map_names, map_name_key, read_condition, read_map, read_sampling_info)
+from .data import split_names
 from .stats import paired_difference
 
 # %% auto #0

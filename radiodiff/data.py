@@ -15,10 +15,11 @@ from fastcore.basics import patch
 from torch.utils.data import Dataset, DataLoader, DistributedSampler
 
 # %% auto #0
-__all__ = ['TX_ENCODINGS', 'split_map_ids', 'read_gray', 'encode_tx', 'fill_building_pixels', 'RadioMapSeer', 'build_dataset',
-           'check_data_files', 'loader_seed', 'DataStream']
+__all__ = ['TX_ENCODINGS', 'split_map_ids', 'split_names', 'read_gray', 'encode_tx', 'fill_building_pixels', 'RadioMapSeer',
+           'build_dataset', 'check_data_files', 'loader_seed', 'DataStream']
 
 # %% ../nbs/01_data.ipynb #77cd83e0
+from .maps import gain_dir, list_map_names, map_name_key
 from .measure import as_measurement_config, read_measurements_csv, sample_measurements
 
 # %% ../nbs/01_data.ipynb #6f4dd986
@@ -53,6 +54,19 @@ def split_map_ids(split: str = 'radiodiff',  # 'radiodiff' (official, SPEC Part 
         n_train, n_val = 1, 0
     return {'train': ids[:n_train].tolist(), 'val': ids[n_train:n_train + n_val].tolist(),
             'test': ids[n_train + n_val:].tolist()}
+
+# %% ../nbs/01_data.ipynb #3026d85f
+def _disk_map_ids(data_root, simulation, cars) -> list[int]:
+    return sorted({map_name_key(n)[0] for n in list_map_names(gain_dir(data_root, simulation, cars))})
+
+
+def split_names(data_root, split: str = 'test', simulation: str = 'DPM', cars: bool = False,
+                scheme: str = 'radiodiff') -> list[str]:
+    "The `{map}_{tx}` ground-truth names of `split` (all transmitters with a gain file of the split's maps)."
+    ids = split_map_ids(scheme, map_ids=_disk_map_ids(data_root, simulation, cars))  # official when all 700 are there
+    if split not in ids: raise ValueError(f"split must be one of {sorted(ids)}, got {split!r}")
+    keep = set(int(i) for i in ids[split])
+    return [n for n in list_map_names(gain_dir(data_root, simulation, cars)) if map_name_key(n)[0] in keep]
 
 # %% ../nbs/01_data.ipynb #000c7a46
 def read_gray(path: Path, size: Optional[int] = None) -> np.ndarray:

@@ -21,7 +21,8 @@ __all__ = ['METRIC_KEYS', 'BASELINES', 'METRIC_HEADS', 'METRIC_FORMATS', 'ALL_PI
 
 # %% ../nbs/09_evaluate.ipynb #e8cec1ee
 from .maps import (STD_DIR, db_window_info, gain_dir, list_map_names, map_name_key, read_condition, read_map,
-                            read_sampling_info, read_std, split_names, write_map)
+                            read_sampling_info, read_std, write_map)
+from .data import split_names
 from .stats import COVERAGE_Z, bootstrap_ci, coverage_counts, crps_gaussian, ensemble_coverage, gaussian_coverage
 
 # %% ../nbs/09_evaluate.ipynb #af1ffbf5

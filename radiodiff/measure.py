@@ -11,23 +11,22 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['GAIN_MIN_DB', 'GAIN_MAX_DB', 'gray_to_db', 'db_to_gray', 'measurement_rng', 'measurement_count', 'random_points',
-           'trajectory_points', 'check_points', 'mask_points', 'write_measurements_csv', 'read_measurements_csv',
-           'add_noise_db', 'measurement_channels', 'sample_measurements', 'as_measurement_config']
+__all__ = ['GAIN_MIN_DB', 'GAIN_MAX_DB', 'measurement_rng', 'measurement_count', 'random_points', 'trajectory_points',
+           'check_points', 'mask_points', 'write_measurements_csv', 'read_measurements_csv', 'add_noise_db',
+           'measurement_channels', 'sample_measurements', 'as_measurement_config']
 
 # %% ../nbs/01c_measure.ipynb #6831043c
 from .config import MeasurementConfig, MEASUREMENT_KINDS, _check_measurements
+from .maps import DB_WINDOWS, db_to_gray, gray_to_db
 
 # %% ../nbs/01c_measure.ipynb #96aa2ce6
-GAIN_MIN_DB, GAIN_MAX_DB = -147.0, -47.84  # TODO(maps room, nbs/01a_maps): use its gray<->dB mapping once it lands (same window as synth.GAIN_*_DB)
+GAIN_MIN_DB, GAIN_MAX_DB = DB_WINDOWS['radiomapseer']   # the data set's dB window (the maps room, nbs/01a_maps)
 
-def gray_to_db(g):
-    "Path gain in dB of gray level(s) `g` (0..255)."
-    return GAIN_MIN_DB + np.asarray(g, dtype=np.float64) * (GAIN_MAX_DB - GAIN_MIN_DB) / 255
+def _gray_db(g):   # gray levels 0..255 -> dB, through the maps room's one mapping
+    return gray_to_db(np.asarray(g, dtype=np.float64) / 255)
 
-def db_to_gray(p):
-    "Gray level(s) of path gain(s) `p` in dB (not clipped)."
-    return (np.asarray(p, dtype=np.float64) - GAIN_MIN_DB) * 255 / (GAIN_MAX_DB - GAIN_MIN_DB)
+def _db_gray(p):   # dB -> gray levels 0..255 (not clipped)
+    return db_to_gray(np.asarray(p, dtype=np.float64)) * 255
 
 # %% ../nbs/01c_measure.ipynb #43a8c490
 def measurement_rng(seed: int, map_id: int, tx: int) -> np.random.Generator:
@@ -148,7 +147,7 @@ def read_measurements_csv(path) -> tuple:
     if _VALUE_COLUMNS[units[0]] == 'dB':
         bad = np.flatnonzero(~((v >= GAIN_MIN_DB) & (v <= GAIN_MAX_DB)))
         if len(bad): raise ValueError(f"{path}: row {bad[0] + 2} has value_db {v[bad[0]]}: NaN or outside {GAIN_MIN_DB}..{GAIN_MAX_DB} dB")
-        v = db_to_gray(v)
+        v = _db_gray(v)
     return np.array(ys), np.array(xs), v
 
 # %% ../nbs/01c_measure.ipynb #b8d40cd1
@@ -156,8 +155,8 @@ def add_noise_db(values: np.ndarray, noise_db: float, rng: np.random.Generator) 
     "Gray `values` with Gaussian noise of std `noise_db` dB added in dB, clipped to the gray range (unchanged if 0)."
     if noise_db == 0: return np.asarray(values, dtype=np.float64)
     if not noise_db > 0: raise ValueError(f"data.measurements.noise_db: must be >= 0, got {noise_db}")
-    p = gray_to_db(values) + rng.normal(0.0, noise_db, size=np.shape(values))
-    return np.clip(db_to_gray(p), 0, 255)
+    p = _gray_db(values) + rng.normal(0.0, noise_db, size=np.shape(values))
+    return np.clip(_db_gray(p), 0, 255)
 
 def measurement_channels(ys, xs, values, size: int) -> torch.Tensor:
     "(2, size, size) float32 in [-1, 1]: the gray `values` at `(ys, xs)` on an empty map (-1), and the mask (1 measured, -1 not)."
