@@ -69,6 +69,7 @@ class RadioUNetBlock(nn.Module):
 # %% ../nbs/07c_radiounet.ipynb #ea94ebf7
 class RadioUNet(nn.Module):
     "RadioUNet's W-Net: `cond` (B, 3, H, W) in [-1, 1] -> the first and second U-Nets' maps (B, 1, H, W)."
+    per_map_generators = True                     # sampling draws no noise: any generators are fine (09b_sample)
     def __init__(self, in_chans: int = 2,          # input channels used of `cond`: 2 (buildings, Tx) or 3 (with cars)
                  width_scale: float = 1.0,         # multiplies every layer width (1: the original)
                  output: str = 'second',           # whose map `sample` returns: 'second' or 'first'
