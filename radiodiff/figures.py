@@ -12,7 +12,7 @@ import torch
 # %% auto #0
 __all__ = ['BUILDING_COLOR', 'MAP_CMAP', 'ERROR_CMAP', 'ERROR_MAX', 'SAVE_DPI', 'map_scale', 'to_shown', 'show_map', 'mark_tx',
            'show_condition', 'plot_maps', 'panel', 'plot_error_hist', 'plot_reliability', 'error_by_distance',
-           'plot_error_vs_distance', 'figure_to_array']
+           'plot_error_vs_distance', 'figure_to_array', 'preview_rows']
 
 # %% ../nbs/01c_figures.ipynb #8128faca
 from .maps import gray_to_db
@@ -204,3 +204,16 @@ def figure_to_array(fig, close: bool = True) -> torch.Tensor:
     rgba = np.asarray(fig.canvas.buffer_rgba())
     if close: _plt().close(fig)
     return torch.from_numpy(rgba[..., :3].copy()).permute(2, 0, 1).float() / 255
+
+# %% ../nbs/01c_figures.ipynb #a61f2dd6
+def preview_rows(images: dict, rows: int = 4) -> list:
+    "The first `rows` training previews as `plot_maps` rows: buildings and Tx from `cond` (in [0, 1]), `target`, `prediction`."
+    cond, target, pred = (images.get(k) for k in ('cond', 'target', 'prediction'))
+    out = []
+    for i in range(min(len(target), rows)):
+        c = cond[i].detach().float().cpu() if cond is not None else None
+        tx = tuple(int(v) for v in divmod(int(c[1].argmax()), c.shape[-1])) if c is not None and c.shape[0] > 1 else None
+        out.append(dict(truth=target[i, 0].detach().float().cpu().clamp(0, 1), buildings=None if c is None else c[0] > 0.5, tx=tx,
+                        pred=None if pred is None else pred[i, 0].detach().float().cpu().clamp(0, 1), title=f'preview {i}'))
+    return out
+

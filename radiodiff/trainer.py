@@ -27,7 +27,7 @@ from .checkpoint import (load_weights, read_state, write_checkpoint, list_checkp
                                   check_output_dir, checkpoint_bytes, get_rng_state, set_rng_state,
                                   preserved_rng, seed_everything_local)
 from .tasks import VAETask, LDMTask, RadioUNetTask
-from .figures import SAVE_DPI, figure_to_array, plot_maps
+from .figures import SAVE_DPI, figure_to_array, plot_maps, preview_rows
 from .maps import db_window
 from .precision import (resolve_precision, prepare_for_speed, adamw, load_optimizer_state,
                                  device_peak_flops)
@@ -83,20 +83,9 @@ def _to_device(batch, device):
     if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], torch.Tensor): return type(batch)(_to_device(v, device) for v in batch)
     return batch
 
-def _preview_rows(images: dict, rows: int = 4) -> list:
-    "The first `rows` previews as `plot_maps` rows: buildings and Tx from the condition (in [0, 1]), truth and prediction."
-    cond, target, pred = (images.get(k) for k in ('cond', 'target', 'prediction'))
-    out = []
-    for i in range(min(len(target), rows)):
-        c = cond[i].detach().float().cpu() if cond is not None else None
-        tx = tuple(int(v) for v in divmod(int(c[1].argmax()), c.shape[-1])) if c is not None and c.shape[0] > 1 else None
-        out.append(dict(truth=target[i, 0].detach().float().cpu().clamp(0, 1), buildings=None if c is None else c[0] > 0.5, tx=tx,
-                        pred=None if pred is None else pred[i, 0].detach().float().cpu().clamp(0, 1), title=f'preview {i}'))
-    return out
-
 def _grid(images: dict, path: Path, window=None, rows: int = 4):
     "The preview figure (`radiodiff.figures.plot_maps`: condition | truth | prediction | |error|, dB via `window`) saved to `path`; returned as a (3, H, W) image in [0, 1] for TensorBoard."
-    fig = plot_maps(_preview_rows(images, rows), window, dpi=SAVE_DPI)
+    fig = plot_maps(preview_rows(images, rows), window, dpi=SAVE_DPI)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=SAVE_DPI)
     return figure_to_array(fig)
