@@ -8,21 +8,25 @@ import argparse, json, resource, sys, time, traceback
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
+
 # %% auto #0
-__all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample', 'cmd_evaluate',
-           'cmd_compare', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'write_demo_report', 'run_demo',
-           'cmd_demo', 'build_parser', 'main']
+__all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'COMPARISON_META', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample',
+           'cmd_evaluate', 'cmd_compare', 'cmd_diff_runs', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official',
+           'write_demo_report', 'run_demo', 'cmd_demo', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #9986d68f
 from . import __version__
 from .bench import run_bench
 from .checkpoint import NotEnoughSpace, latest_checkpoint
-from .compare import compare_predictions, compare_table
+from .compare import compare_predictions, compare_runs, compare_table, nmse_difference, runs_report
 from .config import ConfigError, find_config, load_config
-from .evaluate import evaluate_dirs
+from .evaluate import calibration_text, evaluate_dirs
+from .figures import ERROR_MAX, error_by_distance, plot_error_vs_distance
+from .maps import gain_dir, read_condition, read_map
 from .load import saved_config
 from .official import import_official, read_config
-from .realmaps import evaluate_real, layout_real, read_bare_maps
+from .realmaps import evaluate_real, layout_real, line_of_sight, read_bare_maps
 from .sample import sample_split
 from .synth import write_synthetic
 from .trainer import train
@@ -104,9 +108,14 @@ def cmd_evaluate(args):
 def cmd_compare(args):
     "One table for several prediction folders on the same maps."
     out = Path(args.out) if args.out else Path(args.dirs[0]).resolve().parent / 'compare'
-    res = compare_predictions(args.dirs, args.data, split=args.split, out=out, labels=args.labels,
-                              simulation=args.simulation, cars=args.cars)
+    res = compare_predictions(args.dirs, args.data, split=args.split, out=out, labels=args.labels, simulation=args.simulation,
+                              cars=args.cars, equalise_buildings=not args.as_sampled, n_boot=args.boot)
     print(compare_table(res) + f'\nwrote {out / "compare.md"} and {out / "compare.csv"}')
+
+def cmd_diff_runs(args):
+    "What differs between two runs: two JSON results (metrics.json, summary.json) or two prediction folders (scored on --data)."
+    res = compare_runs(args.a, args.b, data_root=args.data, labels=tuple(args.labels) if args.labels else ('A', 'B'))
+    print(runs_report(res), end='')
 
 # %% ../nbs/11_cli.ipynb #f61a2ccd
 def cmd_layout_real(args):
@@ -128,14 +137,14 @@ def cmd_import_official(args):
 
 # %% ../nbs/11_cli.ipynb #449b9c31
 def _calibration_lines(cal: dict, k: int) -> list:
-    "The report's uncertainty section for `evaluate_dirs`' calibration of a k-sample ensemble."
+    "The report's uncertainty section for `evaluate_dirs`' calibration of a k-sample ensemble (`evaluate.calibration_text`)."
     return ['', '## Uncertainty of the diffusion model', '',
             f"The model draws {k} samples per map; the prediction is their mean and `samples/std/` holds their per-pixel "
-            f"standard deviation (16-bit PNGs, nbs/09b_sample). Over the {cal['pixels']} test pixels outside buildings, "
-            f"the truth lies within 1 std of the prediction at {100 * cal['within_1std']:.1f} % of them (a Gaussian: "
-            f"68.3 %) and within 2 std at {100 * cal['within_2std']:.1f} % (95.4 %); mean std {cal['mean_std']:.4f}. "
-            f"Below the Gaussian means over-confident. With only {k} samples even a perfect model would fall short of "
-            f"the Gaussian numbers (nbs/09_evaluate).", '', '![reliability: observed against expected coverage](eval/reliability.png)']
+            f"standard deviation (16-bit PNGs, nbs/09b_sample). " + calibration_text(cal) + f" Mean std {cal['mean_std']:.4f} "
+            f"(gray levels). Below the reference means over-confident. With only {k} samples even a perfect model falls short "
+            f"of the Gaussian numbers: the perfect-ensemble reference is the one to read (nbs/01b_stats).", '',
+            '![reliability: observed against expected coverage, with the Gaussian and perfect-ensemble references](eval/reliability.png)']
+
 
 # %% ../nbs/11_cli.ipynb #ef87889d
 def _real_lines(real: dict, keys: list) -> list:
@@ -153,12 +162,67 @@ def _real_lines(real: dict, keys: list) -> list:
             f"On the real maps the model {'beats' if beats else 'does NOT beat'} the real-fitted free-space law on "
             f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}."]
 
+# %% ../nbs/11_cli.ipynb #73c8962d
+COMPARISON_META = ('db_range', 'db_source', 'bootstrap', 'difference', 'equalise_buildings')   # what metrics.json keeps of the comparison
+
+def _beats_lines(model: dict, base: Optional[dict], comparison: Optional[dict]) -> list:
+    "The sentence on the best trivial baseline: both NMSEs, and with a comparison their paired difference and its interval."
+    if not base: return []
+    beats, ratio = model['nmse'] < base['nmse'], model['nmse'] / base['nmse']
+    by = f"{100 * (1 - ratio):.1f} % lower" if beats else f"{100 * (ratio - 1):.1f} % higher"
+    say = (f"The model {'beats' if beats else 'does NOT beat'} the best trivial baseline ({base.get('name', 'baseline')}) "
+           f"on NMSE: {model['nmse']:.4g} against {base['nmse']:.4g}, {by}.")
+    labels, b_lab = [r['label'] for r in (comparison or {}).get('rows', [])], f"baseline: {base.get('name')}"
+    if comparison and comparison.get('bootstrap') and b_lab in labels:
+        d = nmse_difference(comparison, b_lab, labels[0])
+        sep = 'the interval excludes 0' if d['lo'] > 0 or d['hi'] < 0 else 'the interval contains 0: these maps do not separate them'
+        say += (f" Paired by city map, NMSE {labels[0]} minus {b_lab}: {d['diff']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] "
+                f"(95 %, {d['n_boot']} resamples of the {comparison['bootstrap']['units']} city maps): {sep}.")
+    return ['', say]
+
+
+def _figure_lines(summary: dict, distance: Optional[dict] = None) -> list:
+    "The report's figures: the examples (and how they were ranked), the error histogram, the error against distance."
+    m = summary.get('meta') or {}
+    win = m.get('db_range')
+    unit = (f"dB of path gain (gray levels mapped onto [{win[0]:g}, {win[1]:g}] dB, {m.get('db_source', 'given')})" if win
+            else 'gray levels (no dB mapping known)')
+    err = f"0-{ERROR_MAX['db']:g} dB" if win else f"0-{ERROR_MAX['gray']:g}"
+    lines = ['', '## Figures', '',
+             f"Examples ranked by {m.get('examples_ranking', 'per-map NMSE')}"
+             + (f", over the {summary['model']['count']} held-out samples" if summary['model'].get('count') else '') + f"; each title gives its NMSE. Maps in {unit}; |error| and std on one fixed {err} scale (brighter saturates); "
+             "buildings gray, the Tx a red star.", '', '![best, median and worst maps](eval/examples.png)', '',
+             'The pixel errors outside buildings (building pixels are 0 in the truth and in the masked prediction: they would '
+             'only pile up at 0):', '', '![error histogram](eval/error_hist.png)']
+    if distance:
+        lines += ['', 'The mean |error| against the distance from the transmitter, for the pixels it sees (LOS) and the others '
+                  '(NLOS), outside buildings:', '', '![error against distance, LOS and NLOS](eval/error_distance.png)']
+    return lines
+
+
+def _distance_figure(pred_dir, data_root, names, window, path, bins: int = 8) -> Optional[dict]:
+    "The model's |error| (dB) against the distance from the Tx, LOS and NLOS, outside buildings, over `names`; figure at `path`."
+    gdir, items, size = gain_dir(data_root), [], None
+    for n in names:
+        b, tx = read_condition(data_root, n)
+        if b is None or tx is None: continue
+        p, g = read_map(Path(pred_dir) / f'{n}.png'), read_map(gdir / f'{n}.png')
+        yy, xx = np.mgrid[:g.shape[0], :g.shape[1]]
+        items.append((np.abs(p - g) * (window[1] - window[0]), np.hypot(yy - tx[0], xx - tx[1]), line_of_sight(b, tx), ~b))
+        size = max(g.shape)
+    if not items: return None
+    prof = error_by_distance(items, np.linspace(0, size * 2 ** 0.5, bins + 1))
+    plot_error_vs_distance(prof, path)
+    return prof
+
+
 # %% ../nbs/11_cli.ipynb #a5b9a29b
 def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_mb: Optional[float] = None,
                       notes: Optional[list] = None,
                       real: Optional[dict] = None,   # `realmaps.evaluate_real`'s result, with 'source' (the folder), or None
                       comparison: Optional[dict] = None,   # `compare.compare_predictions`' result: the one table
                       num_samples: int = 1,          # samples per map of the diffusion model (for the uncertainty section)
+                      distance: Optional[dict] = None,   # `figures.error_by_distance` of the model (figure: eval/error_distance.png)
                      ) -> Path:
     "Write `metrics.json` and `report.md` (the comparison table or the metrics against the baselines, figures) into `out`."
     out = Path(out)
@@ -166,7 +230,8 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
     metrics = {'model': model, 'baseline': base, 'baselines': summary.get('baselines', {})}
     if real: metrics['real'] = real
     if summary.get('calibration'): metrics['calibration'] = summary['calibration']
-    if comparison: metrics['comparison'] = comparison['rows']
+    if comparison: metrics.update(comparison=comparison['rows'], comparison_meta={k: comparison.get(k) for k in COMPARISON_META})
+    if distance: metrics['error_by_distance'] = distance
     (out / 'metrics.json').write_text(json.dumps(metrics, indent=2) + '\n')
     keys = [k for k in ('nmse', 'rmse', 'ssim', 'psnr', 'ssim_dr1', 'psnr_dr1') if k in model]
     rows = [('radiodiff (tiny LDM)', model)] + [(f'baseline: {k}', v) for k, v in summary.get('baselines', {}).items()]
@@ -184,13 +249,9 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
         lines += ['## Metrics on the held-out test maps', '',
                   '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys)]
         for name, m in rows: lines.append(f'| {name} | ' + ' | '.join(f'{m[k]:.4g}' for k in keys) + ' |')
-    if base:
-        beats, ratio = model['nmse'] < base['nmse'], model['nmse'] / base['nmse']
-        by = f"{100 * (1 - ratio):.1f} % lower" if beats else f"{100 * (ratio - 1):.1f} % higher"
-        lines += ['', f"The model {'beats' if beats else 'does NOT beat'} the best trivial baseline "
-                  f"({base.get('name', 'baseline')}) on NMSE: {model['nmse']:.4g} against {base['nmse']:.4g}, {by}."]
-    lines += ['', 'NMSE and RMSE on [0, 1] maps; SSIM and PSNR with the published data-range semantics (`_dr1`: data range 1).',
-              '', '## Figures', '', '![best, median and worst maps](eval/examples.png)', '', '![error histogram](eval/error_hist.png)']
+    lines += _beats_lines(model, base, comparison)
+    lines += ['', 'NMSE and RMSE on [0, 1] maps; SSIM and PSNR with the published data-range semantics (`_dr1`: data range 1).']
+    lines += _figure_lines(summary, distance)
     if summary.get('calibration'): lines += _calibration_lines(summary['calibration'], num_samples)
     if real: lines += _real_lines(real, keys)
     if timings:
@@ -254,7 +315,9 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     timings['sample RadioUNet'] = time.time() - t0
     folders['RadioUNet (tiny)'] = out / 'radiounet_samples'
     t0 = time.time()
-    summary = evaluate_dirs(out / 'samples', data, split='test', out=out / 'eval')
+    summary = evaluate_dirs(out / 'samples', data, split='test', out=out / 'eval', per_image=True)
+    distance = _distance_figure(out / 'samples', data, summary.pop('per_image')['names'], summary['meta']['db_range'],
+                                out / 'eval' / 'error_distance.png')
     comparison = compare_predictions(folders, data, split='test', out=out / 'compare')
     timings['evaluate'] = time.time() - t0
     real_result = None
@@ -266,7 +329,7 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     notes = _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg)
     report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result, comparison=comparison,
-                               num_samples=ldm_cfg.sampler.num_samples)
+                               num_samples=ldm_cfg.sampler.num_samples, distance=distance)
     print(f'report: {report}')
     return report
 
@@ -330,7 +393,19 @@ def _add_compare(sub):
     p.add_argument('--split', default='test', choices=['train', 'val', 'test'])
     p.add_argument('--simulation', default='DPM'); p.add_argument('--cars', action='store_true')
     p.add_argument('--out', help='where compare.md, compare.csv and the reports go (default: DIR/../compare)')
+    p.add_argument('--as-sampled', action='store_true',
+                   help="score building pixels as each folder was sampled (default: set every prediction's to 0 first); mixed folders are refused")
+    p.add_argument('--boot', type=int, default=2000, metavar='N', help='bootstrap resamples of the city maps for the 95 %% intervals (0: none)')
     p.set_defaults(func=cmd_compare)
+
+def _add_diff_runs(sub):
+    "Add the `diff-runs` subcommand to `sub`."
+    p = sub.add_parser('diff-runs', help='what differs between two runs (two JSON results or two prediction folders)'); _common(p, cfg=False)
+    p.add_argument('a', metavar='A', help='a JSON result (metrics.json, summary.json, a bench JSON) or a prediction folder')
+    p.add_argument('b', metavar='B', help='the same kind of thing from the other run')
+    p.add_argument('--data', help='data root: prediction folders are also scored on it (their NMSE difference, paired by city map)')
+    p.add_argument('--labels', nargs=2, metavar=('LABEL_A', 'LABEL_B'), help='names of the two runs (default: A B)')
+    p.set_defaults(func=cmd_diff_runs)
 
 def _add_demo(sub):
     "Add the `demo` subcommand to `sub`."
@@ -379,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog='radiodiff', description='RadioDiff radio map construction: data, training, sampling, evaluation.')
     ap.add_argument('--version', action='version', version=f'radiodiff {__version__}')
     sub = ap.add_subparsers(dest='command', metavar='COMMAND')
-    for add in (_add_synth, _add_train, _add_sample, _add_evaluate, _add_compare,
+    for add in (_add_synth, _add_train, _add_sample, _add_evaluate, _add_compare, _add_diff_runs,
                 _add_demo, _add_layout_real, _add_bench, _add_import_official):
         add(sub)
     return ap

@@ -14,16 +14,17 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['METRIC_KEYS', 'BASELINES', 'METRIC_HEADS', 'METRIC_FORMATS', 'ALL_PIXEL_KEYS', 'OUTSIDE_KEYS', 'CI_KEYS', 'nmse',
-           'mse', 'rmse', 'psnr', 'gaussian_window', 'ssim', 'compute_metrics', 'TrivialBaseline', 'fit_baseline',
-           'baseline_predictions', 'plot_reliability', 'metric_table', 'calibration_text', 'summary_table',
-           'plot_examples', 'plot_error_hist', 'evaluate_dirs']
+__all__ = ['METRIC_KEYS', 'BASELINES', 'METRIC_HEADS', 'METRIC_FORMATS', 'ALL_PIXEL_KEYS', 'OUTSIDE_KEYS', 'CI_KEYS',
+           'EXAMPLES_RANKING', 'nmse', 'mse', 'rmse', 'psnr', 'gaussian_window', 'ssim', 'compute_metrics',
+           'TrivialBaseline', 'fit_baseline', 'baseline_predictions', 'metric_table', 'calibration_text',
+           'summary_table', 'plot_examples', 'evaluate_dirs']
 
 # %% ../nbs/09_evaluate.ipynb #e8cec1ee
 from .maps import (STD_DIR, db_window_info, gain_dir, list_map_names, map_name_key, read_condition, read_map,
                             read_sampling_info, read_std, write_map)
 from .data import split_names
 from .stats import COVERAGE_Z, bootstrap_ci, coverage_counts, crps_gaussian, ensemble_coverage, gaussian_coverage
+from .figures import SAVE_DPI, plot_error_hist, plot_maps, plot_reliability
 
 # %% ../nbs/09_evaluate.ipynb #af1ffbf5
 def _check_pair(pred: torch.Tensor, target: torch.Tensor):
@@ -237,21 +238,6 @@ def baseline_predictions(data_root, split: str = 'test', kind: str = 'free_space
     for n in names: write_map(out / f'{n}.png', base.predict(n))
     return out
 
-# %% ../nbs/09_evaluate.ipynb #3de3c469
-def plot_reliability(z, observed, path=None, dpi: int = 72, k: Optional[int] = None):
-    "Observed against Gaussian coverage of the intervals p +- z std, with the curve of a perfect k-sample ensemble when `k` is given."
-    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
-    expected = gaussian_coverage(z)
-    fig, ax = plt.subplots(figsize=(3.4, 3.2))
-    ax.plot([0, 1], [0, 1], color='gray', lw=1, ls='--', label='Gaussian')
-    if k is not None and k >= 2: ax.plot(expected, ensemble_coverage(z, k), color='tab:green', lw=1, label=f'perfect {k}-sample ensemble')
-    ax.plot(expected, observed, 'o-', ms=3, label='model')
-    for zz in (1, 2): ax.axvline(gaussian_coverage(zz)[0], color='gray', lw=0.5, ls=':')
-    ax.set_xlabel('expected coverage (Gaussian)'); ax.set_ylabel('observed coverage')
-    ax.set_xlim(0, 1); ax.set_ylim(0, 1); ax.legend(fontsize=7); fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
-    return fig
-
 # %% ../nbs/09_evaluate.ipynb #80c9df60
 _HIST_EDGES = np.linspace(-1, 1, 201)
 
@@ -314,36 +300,15 @@ def summary_table(summary: dict) -> str:
     return '\n'.join(lines) + '\n'
 
 # %% ../nbs/09_evaluate.ipynb #7a67ed58
-def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = 72):
-    "Rows of (label, name, pred, gt) maps: condition (buildings, Tx as a red star), ground truth, prediction, |error|."
-    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
-    fig, axs = plt.subplots(len(items), 4, figsize=(8, 2.1 * len(items)), squeeze=False)
-    for row, (label, name, p, g) in zip(axs, items):
+def plot_examples(items: Sequence[tuple], data_root, path=None, dpi: int = SAVE_DPI, window=None, nmse: Optional[dict] = None):
+    "Rows of (label, name, pred, gt[, std]) maps in the figure style of `radiodiff.figures`: condition, truth, prediction, |error| (, std); dB via `window`."
+    rows = []
+    for label, name, p, g, *s in items:
         buildings, tx = read_condition(data_root, name)
-        row[0].imshow(buildings if buildings is not None else np.zeros_like(g), cmap='gray', vmin=0, vmax=1)
-        if tx is not None: row[0].plot(tx[1], tx[0], 'r*', ms=8)
-        row[1].imshow(g, cmap='viridis', vmin=0, vmax=1); row[2].imshow(p, cmap='viridis', vmin=0, vmax=1)
-        row[3].imshow(np.abs(p - g), cmap='magma', vmin=0, vmax=max(float(np.abs(p - g).max()), 1e-6))
-        for ax, t in zip(row, ('condition', 'ground truth', 'prediction', '|error|')):
-            ax.set_title(t, fontsize=8); ax.axis('off')
-        row[0].set_title(f'{label}: {name}', fontsize=8)
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
-    return fig
+        title = f'{label}: {name}' + (f', NMSE {nmse[name]:.4f}' if nmse and name in nmse else '')
+        rows.append(dict(truth=g, pred=p, std=s[0] if s else None, buildings=buildings, tx=tx, title=title))
+    return plot_maps(rows, window, path, dpi)
 
-
-def plot_error_hist(counts: np.ndarray, edges: np.ndarray = _HIST_EDGES, path=None, dpi: int = 72):
-    "Histogram of pixel errors p - g (counts over `edges`), log scale."
-    import matplotlib.pyplot as plt   # lazy: matplotlib only for figures
-    fig, ax = plt.subplots(figsize=(4.5, 3))
-    ax.stairs(np.maximum(counts, 0.5), edges, fill=True)
-    nz = np.nonzero(counts)[0]
-    if len(nz): ax.set_xlim(edges[max(nz[0] - 2, 0)], edges[min(nz[-1] + 3, len(edges) - 1)])
-    ax.set_yscale('log'); ax.set_ylim(bottom=0.8)
-    ax.set_xlabel('pixel error p - g ([0,1] scale)'); ax.set_ylabel('pixels')
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
-    return fig
 
 # %% ../nbs/09_evaluate.ipynb #f29959d6
 def _match_names(pred_dir: Path, data_root, split, simulation, cars, scheme, allow_missing) -> tuple:
@@ -429,7 +394,7 @@ def _metrics_per_chunk(names, pred_dir, gdir, data_root, fitted, sdir, batch_siz
         O, S, unknown = _outside_and_std(chunk, P, data_root, sdir, mask)
         Pt, Gt, Ot = _stack(P, device), _stack(G, device), _stack(O, device)
         results = {'model': compute_metrics(Pt, Gt, db_range, border, Ot, _stack(S, device) if sdir is not None else None)}
-        acc['hist'] += np.histogram((Pt - Gt).cpu().numpy(), bins=_HIST_EDGES)[0]
+        acc['hist'] += np.histogram((Pt - Gt)[Ot].cpu().numpy(), bins=_HIST_EDGES)[0]   # outside buildings
         acc['no_buildings'] += unknown
         for p, g, s, o in zip(P, G, S, O) if sdir is not None else ():
             c, k = coverage_counts(p, g, s, o)
@@ -441,10 +406,18 @@ def _metrics_per_chunk(names, pred_dir, gdir, data_root, fitted, sdir, batch_siz
     return {who: {k: torch.cat(v) for k, v in m.items()} for who, m in per.items()}, acc
 
 # %% ../nbs/09_evaluate.ipynb #fbc06340
+EXAMPLES_RANKING = 'per-map NMSE over all pixels; best, median and worst each of another city map when there are three or more'
+
 def _examples(names, nmse: torch.Tensor) -> dict:
-    "The best, median and worst map by NMSE: {'best': name, 'median': name, 'worst': name}."
-    order = torch.argsort(nmse)
-    return {'best': names[order[0]], 'median': names[order[len(order) // 2]], 'worst': names[order[-1]]}
+    "The best, median and worst map by NMSE, each of another city map when there are three: {'best': name, 'median': name, 'worst': name}."
+    order = [int(j) for j in torch.argsort(nmse)]
+    city = lambda j: map_name_key(names[j])[0]
+    best, worst = order[0], order[-1]
+    if len({city(j) for j in order}) >= 3:
+        if city(worst) == city(best): worst = next(j for j in reversed(order) if city(j) != city(best))
+        rest = [j for j in order if city(j) not in (city(best), city(worst))]
+    else: rest = [j for j in order if j not in (best, worst)] or order
+    return {'best': names[best], 'median': names[rest[len(rest) // 2]], 'worst': names[worst]}
 
 
 def _calibration(cover: np.ndarray, n_px: int, std_sum: float, k: Optional[int] = None) -> dict:
@@ -472,7 +445,7 @@ def _summarise(per: dict, fitted: dict, acc: Optional[dict], groups=None, n_boot
 
 # %% ../nbs/09_evaluate.ipynb #19cdf17f
 def _write_report(out, summary: dict, per: dict, names, picks: dict, pred_dir: Path, gdir: Path, data_root,
-                  hist: np.ndarray, has_std: bool):
+                  hist: np.ndarray, has_std: bool, window=None):
     "Report: `metrics.csv`, `summary.json`, `summary.md`, `examples.png`, `error_hist.png` (+ `reliability.png`) in `out`."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     keys = list(per['model'])
@@ -481,9 +454,11 @@ def _write_report(out, summary: dict, per: dict, names, picks: dict, pred_dir: P
         for j, n in enumerate(names): w.writerow([n] + [f"{float(per['model'][k][j]):.6g}" for k in keys])
     (out / 'summary.json').write_text(json.dumps(summary, indent=2) + '\n')
     (out / 'summary.md').write_text(summary_table(summary))
-    items = [(lab, n, read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png')) for lab, n in picks.items()]
-    plot_examples(items, data_root, out / 'examples.png')
-    plot_error_hist(hist, _HIST_EDGES, out / 'error_hist.png')
+    items = [(lab, n, read_map(pred_dir / f'{n}.png'), read_map(gdir / f'{n}.png'), *([read_std(pred_dir / STD_DIR / f'{n}.png')] if has_std else []))
+             for lab, n in picks.items()]
+    nmse = {n: float(per['model']['nmse'][names.index(n)]) for n in picks.values()}
+    plot_examples(items, data_root, out / 'examples.png', window=window, nmse=nmse)
+    plot_error_hist(hist, _HIST_EDGES, out / 'error_hist.png', window=window)
     if has_std: plot_reliability(COVERAGE_Z, summary['calibration']['observed'], out / 'reliability.png', k=summary['calibration']['k'])
 
 # %% ../nbs/09_evaluate.ipynb #d068373c
@@ -515,8 +490,9 @@ def evaluate_dirs(pred_dir, data_root, split: Optional[str] = 'test', simulation
                            db_range=list(win['window']), db_source=win['source'], border=border, mask_buildings=mask_buildings,
                            pixels=dict(all='every pixel, building pixels included', outside='outside buildings'),
                            bootstrap=dict(unit='city map', units=len(set(groups)), n_boot=n_boot, seed=seed) if n_boot else None,
-                           baseline_fits={b: repr(f) for b, f in fitted.items()}, examples=picks, notes=notes)
-    if out is not None: _write_report(out, summary, per, names, picks, pred_dir, gdir, data_root, acc['hist'], has_std)
+                           baseline_fits={b: repr(f) for b, f in fitted.items()}, examples=picks, notes=notes,
+                           examples_ranking=EXAMPLES_RANKING)
+    if out is not None: _write_report(out, summary, per, names, picks, pred_dir, gdir, data_root, acc['hist'], has_std, win['window'])
     if per_image: summary['per_image'] = dict(names=names, groups=groups, **{w: {key: v.tolist() for key, v in m.items()}
                                                                            for w, m in per.items()})
     return summary

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_explore.ipynb #8b0abdbb
 from __future__ import annotations
-import html
+import asyncio, html, time
 from pathlib import Path
 from typing import Optional
 import numpy as np
@@ -18,6 +18,8 @@ __all__ = ['SHOWN_METRICS', 'condition_for', 'synthetic_truth', 'predict_and_sco
 from .config import Config, find_config, load_config, masks_buildings
 from .data import RadioMapSeer, _condition, _resize, read_gray
 from .evaluate import compute_metrics
+from .figures import plot_maps
+from .maps import db_window
 from .load import load_model, saved_config
 from .synth import gain_to_gray, path_gain_db
 
@@ -83,36 +85,22 @@ def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int
     return out
 
 # %% ../nbs/12_explore.ipynb #a146ab81
-def plot_explore(result: dict, dpi: int = 72):
-    "The explorer's figure for an `Explorer.update()` result: condition, truth, prediction, |error|, metrics."
-    import matplotlib.pyplot as plt   # lazy: matplotlib only when drawing
-    std = result.get('std')
-    fig, axs = plt.subplots(1, 4 if std is None else 5, figsize=(10 if std is None else 12.5, 2.9), dpi=dpi)
-    cond, truth, pred, err = (result.get(k) for k in ('cond', 'truth', 'pred', 'error'))
-    if cond is not None:
-        axs[0].imshow(cond[0].numpy() > 0, cmap='gray_r', vmin=0, vmax=1)
-        ty, tx = np.unravel_index(int(cond[1].argmax()), cond[1].shape)
-        axs[0].plot(tx, ty, 'r*', ms=10)
-    if truth is not None: axs[1].imshow(truth[0].numpy(), cmap='viridis', vmin=0, vmax=1)
-    if pred is not None: axs[2].imshow(pred[0].numpy(), cmap='viridis', vmin=0, vmax=1)
-    else: axs[2].text(0.5, 0.5, 'no model:\npass ckpt= or model=', ha='center', va='center', fontsize=9)
-    if err is not None:
-        im = axs[3].imshow(err[0].numpy(), cmap='magma', vmin=0, vmax=max(float(err.max()), 1e-6))
-        fig.colorbar(im, ax=axs[3], fraction=0.046, pad=0.04)
-    if std is not None:
-        im = axs[4].imshow(std[0].numpy(), cmap='magma', vmin=0, vmax=max(float(std.max()), 1e-6))
-        fig.colorbar(im, ax=axs[4], fraction=0.046, pad=0.04)
-    k = result.get('num_samples')
-    titles = ('condition (buildings, Tx)', result.get('truth_label') or 'ground truth',
-              'prediction' + (f' (mean of {k})' if std is not None and k else ''), '|error|', 'std of the samples')
-    for ax, t in zip(axs, titles): ax.set_title(t, fontsize=9); ax.set_xticks([]); ax.set_yticks([])
+def plot_explore(result: dict, dpi: int = 72, window=None):
+    "The explorer's figure for an `Explorer.update()` result: `radiodiff.figures.plot_maps` (dB via the result's or this `window`), metrics in the title."
+    cond, std, k = result.get('cond'), result.get('std'), result.get('num_samples')
+    b = None if cond is None else cond[0] > 0
+    tx = None if cond is None else divmod(int(cond[1].argmax()), cond.shape[-1])
+    row = dict(truth=result['truth'], pred=result.get('pred'), std=std, buildings=b, tx=tx, title='condition (buildings, Tx)',
+               truth_label=result.get('truth_label') or 'ground truth', note=result.get('note') or 'no model:\npass ckpt= or model=',
+               pred_label='prediction' + (f' (mean of {k})' if std is not None and k else ''))
     head = result.get('name') or ''
     if result.get('metrics'):
         m = result['metrics']
-        head += (f"   NMSE {m['nmse']:.4f}   RMSE {m['rmse']:.4f}   SSIM {m['ssim']:.4f}   PSNR {m['psnr']:.2f} dB")
-    fig.suptitle(head, fontsize=10)
-    fig.tight_layout()
-    return fig
+        head += f"   NMSE {m['nmse']:.4f}   RMSE {m['rmse']:.4f}   SSIM {m['ssim']:.4f}   PSNR {m['psnr']:.2f} dB"
+    if result.get('seed') is not None and result.get('pred') is not None: head += f"   seed {result['seed']}"
+    if result.get('seconds') is not None: head += f"   ({result['seconds']:.1f} s)"
+    return plot_maps([row], result.get('window', window), dpi=dpi, suptitle=head)
+
 
 # %% ../nbs/12_explore.ipynb #ab246ccf
 def _config_for(cfg, ckpt):
@@ -123,6 +111,16 @@ def _config_for(cfg, ckpt):
         try: return load_config(saved_config(ckpt))
         except FileNotFoundError: pass
     return load_config(find_config('tiny_ldm'))
+
+
+def _data_root_for(cfg, ckpt) -> Path:
+    "`cfg.data.root`; a relative one that is not in the current folder is looked for next to `ckpt` and each folder above it."
+    root = Path(cfg.data.root)
+    if root.is_absolute() or root.is_dir() or ckpt is None: return root
+    for a in Path(ckpt).resolve().parents:
+        if (a / root).is_dir(): return a / root
+    return root
+
 
 # %% ../nbs/12_explore.ipynb #325118a1
 def _in_kernel() -> bool:
@@ -137,8 +135,10 @@ class Explorer:
     "Widgets to pick a map and a Tx (or place one), sample with a model, and compare with the truth and metrics."
 
     def _ipython_display_(self):
+        "Show the widget and draw the first figure (the controls alone would leave the user guessing)."
         from IPython.display import display   # lazy: IPython only in a notebook
         display(self.widget)
+        if self.last is None and self.auto_update: self._request()
 
     def _say(self, text: str, error: bool = True):
         colour = '#b00020' if error else '#555'
@@ -172,7 +172,7 @@ def _reload(self: Explorer, update: bool = True):
             self._say(str(e))
             if _in_kernel(): self.out.clear_output()
             return
-        self._ds = ds
+        self._ds, self.window = ds, db_window(root)
         self.map.options = [(f'map {m}', m) for m in ds.map_ids]
         self.map.value = ds.map_ids[0]
         self.tx.max, self.tx.value = ds.num_tx - 1, 0
@@ -193,8 +193,30 @@ def _data_tx_pos(self: Explorer) -> tuple:
 
 # %% ../nbs/12_explore.ipynb #f3b00733
 @patch
+def _request(self: Explorer):
+    "Ask for an update. In a running event loop (a kernel), requests within `delay` s collapse into the last one: sliders moved faster than the model samples do not queue."
+    self._pending += 1
+    self._say('sampling…', error=False)
+    try: loop = asyncio.get_running_loop()
+    except RuntimeError: return self.update()             # no event loop (a script, the tests): update now
+    if self._timer is not None: self._timer.cancel()
+    self._timer = loop.call_later(self.delay, self._fire, self._pending)
+
+@patch
+def _fire(self: Explorer, ticket: int):
+    "Run the update of request `ticket` unless a newer request came in since."
+    self._timer = None
+    if ticket == self._pending: self.update()
+
+@patch
 def _on_change(self: Explorer, change=None):
-    if not self._busy and self.auto_update: self.update()
+    if not self._busy and self.auto_update: self._request()
+
+@patch
+def _on_sample(self: Explorer, button=None):
+    "The sample button: a fresh seed (shown in the seed box), then one update."
+    with self._hold(): self.seed.value = int(self._seeds.integers(2 ** 31 - 1))
+    self._request()
 
 @patch
 def _on_mode(self: Explorer, change=None):
@@ -219,6 +241,7 @@ def __init__(self: Explorer, data_root=None,       # RadioMapSeer-format folder 
              num_samples: Optional[int] = None,  # samples per map, their mean and std (None: cfg.sampler.num_samples)
              device=None,                # where the model runs (None: where `model` is, else 'cpu')
              auto_update: bool = True,   # sample again whenever a control changes
+             delay: float = 0.15,        # seconds a request waits for a newer one (in a kernel)
             ):
     import ipywidgets as W   # lazy: ipywidgets only in a notebook
     if split not in ('train', 'val', 'test'): raise ValueError(f"split={split!r}: use 'train', 'val' or 'test'")
@@ -227,9 +250,10 @@ def __init__(self: Explorer, data_root=None,       # RadioMapSeer-format folder 
     self.device = torch.device(device) if device is not None else None
     self._model, self._loaded_ema, self._given = model, None, model is not None
     self._ds, self._busy, self.auto_update, self.last = None, False, auto_update, None
+    self._pending, self._timer, self.delay, self._seeds, self.window = 0, None, float(delay), np.random.default_rng(), None
     steps = int(steps if steps is not None else self.cfg.sampler.steps)
     lay = lambda w: W.Layout(width=w)
-    self.root = W.Text(value=str(data_root if data_root is not None else self.cfg.data.root), description='data root',
+    self.root = W.Text(value=str(data_root if data_root is not None else _data_root_for(self.cfg, ckpt)), description='data root',
                        continuous_update=False, layout=lay('420px'))
     self.split = W.Dropdown(options=['train', 'val', 'test'], value=split, description='split', layout=lay('160px'))
     self.map = W.Dropdown(options=[], description='map', layout=lay('160px'))
@@ -244,7 +268,7 @@ def __init__(self: Explorer, data_root=None,       # RadioMapSeer-format folder 
     self.samples = W.IntSlider(value=k, min=1, max=max(16, k), description='samples', continuous_update=False)
     self.ema = W.Checkbox(value=bool(self.cfg.sampler.use_ema), description='EMA weights', indent=False,
                           disabled=self._given or self.ckpt is None)
-    self.button = W.Button(description='sample', icon='refresh')
+    self.button = W.Button(description='sample (new seed)', icon='refresh', tooltip='draw again with a fresh seed')
     self.message = W.HTML()
     self.out = W.Output()
     self.widget = W.VBox([W.HBox([self.root, self.split]), W.HBox([self.map, self.tx]),
@@ -255,7 +279,7 @@ def __init__(self: Explorer, data_root=None,       # RadioMapSeer-format folder 
     self.mode.observe(self._on_mode, 'value')
     for w in (self.map, self.tx, self.tx_x, self.tx_y, self.steps, self.samples, self.seed, self.ema):
         w.observe(self._on_change, 'value')
-    self.button.on_click(lambda b: self.update())
+    self.button.on_click(self._on_sample)
     self._reload(update=False)
 
 # %% ../nbs/12_explore.ipynb #22310d27
@@ -295,24 +319,42 @@ def condition(self: Explorer) -> dict:
 
 # %% ../nbs/12_explore.ipynb #b0c6bcd9
 @patch
+def _predict(self: Explorer, res: dict) -> str:
+    "The model's prediction into `res` (timed); returns the message line. A model that cannot be loaded says which argument to pass."
+    try: model = self.model()
+    except (FileNotFoundError, ValueError) as e:
+        res['note'] = 'no prediction: see the message above'
+        raise type(e)(f"{e}. In the explorer: pass ckpt= the results folder of `radiodiff train` (e.g. Explorer(data_root, "
+                      f"ckpt='runs/demo/ldm')), and cfg= a config whose first_stage.ckpt_path names its VAE if it was moved") from None
+    if model is None:
+        res['note'] = 'no model:\npass ckpt= or model='
+        return 'no model: pass ckpt= (a `radiodiff train` results folder) or model= to see predictions'
+    t0 = time.perf_counter()
+    res.update(predict_and_score(model, res['cond'], res['truth'], self.steps.value, self.seed.value,
+                                 masks_buildings(self.cfg), self.samples.value), num_samples=self.samples.value, seed=self.seed.value)
+    res['seconds'] = time.perf_counter() - t0
+    return (f"{res['name']}: sampled in {res['seconds']:.1f} s ({self.samples.value} sample(s) x {self.steps.value} steps, "
+            f"seed {self.seed.value})")
+
+@patch
 def update(self: Explorer, draw: bool = True) -> dict:
     "Compute condition, truth, prediction, |error| and metrics for the controls' values; draw them; return them."
-    res = {'cond': None, 'truth': None, 'pred': None, 'error': None, 'metrics': None, 'name': None, 'message': ''}
+    res = {'cond': None, 'truth': None, 'pred': None, 'error': None, 'metrics': None, 'name': None, 'message': '', 'window': self.window}
     if self._ds is None:                              # `_reload` has already said why
         res['message'] = self.message.value; self.last = res
         return res
+    self.button.disabled = True
+    self._say('sampling…', error=False)
     try:
         res.update(self.condition())
-        model = self.model()
-        if model is not None:
-            res.update(predict_and_score(model, res['cond'], res['truth'], self.steps.value, self.seed.value,
-                                         masks_buildings(self.cfg), self.samples.value), num_samples=self.samples.value)
-            msg = ''
-        else: msg = 'no model: pass ckpt= (a `radiodiff train` results folder) or model= to see predictions'
+        if self.mode.value == 'data':                 # the sliders show the data set's Tx
+            with self._hold(): self.tx_y.value, self.tx_x.value = (int(v) for v in res['tx_pos'])
+        msg = self._predict(res)
         if res.get('in_building'): msg = 'the Tx you placed is inside a building (RadioMapSeer never puts one there). ' + msg
         self._say(msg, error=False)
     except (FileNotFoundError, ValueError) as e:      # a user's mistake: one line in the widget, no traceback
         self._say(str(e))
+    finally: self.button.disabled = False
     res['message'] = self.message.value
     self.last = res
     if draw and res['cond'] is not None:
@@ -324,3 +366,4 @@ def update(self: Explorer, draw: bool = True) -> dict:
             display(fig)
         plt.close(fig)
     return res
+

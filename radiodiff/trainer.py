@@ -27,6 +27,8 @@ from .checkpoint import (load_weights, read_state, write_checkpoint, list_checkp
                                   check_output_dir, checkpoint_bytes, get_rng_state, set_rng_state,
                                   preserved_rng, seed_everything_local)
 from .tasks import VAETask, LDMTask, RadioUNetTask
+from .figures import SAVE_DPI, figure_to_array, plot_maps, preview_rows
+from .maps import db_window
 from .precision import (resolve_precision, prepare_for_speed, adamw, load_optimizer_state,
                                  device_peak_flops)
 
@@ -81,16 +83,13 @@ def _to_device(batch, device):
     if isinstance(batch, (list, tuple)) and batch and isinstance(batch[0], torch.Tensor): return type(batch)(_to_device(v, device) for v in batch)
     return batch
 
-def _grid(images: dict, path: Path):
-    "Rows of condition | ground truth | prediction; returns the (3, H, W) grid in [0, 1]."
-    from torchvision.utils import make_grid, save_image   # lazy: torchvision only for preview grids
-    cols = [images[k].detach().float().cpu().clamp(0, 1) for k in ('cond', 'target', 'prediction') if k in images]
-    cols = [c.expand(-1, 3, -1, -1) if c.shape[1] == 1 else c[:, :3] for c in cols]
-    tiles = torch.stack(cols, 1).flatten(0, 1)  # (B * ncols, 3, H, W), row by row
-    grid = make_grid(tiles, nrow=len(cols), padding=2, pad_value=1.0)
+def _grid(images: dict, path: Path, window=None, rows: int = 4):
+    "The preview figure (`radiodiff.figures.plot_maps`: condition | truth | prediction | |error|, dB via `window`) saved to `path`; returned as a (3, H, W) image in [0, 1] for TensorBoard."
+    fig = plot_maps(preview_rows(images, rows), window, dpi=SAVE_DPI)
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_image(grid, str(path))
-    return grid
+    fig.savefig(path, dpi=SAVE_DPI)
+    return figure_to_array(fig)
+
 
 # %% ../nbs/08_trainer.ipynb #f7ce3d7b
 def training_device() -> torch.device:
@@ -411,7 +410,7 @@ def _periodic(run: _Run, logs: dict, lr: float):
         run.ema.module.eval()
         with torch.no_grad(), acc.autocast():
             images = run.task.preview(run.ema.module, _to_device(run.preview_batch, run.device), g)
-        grid = _grid(images, run.results / 'previews' / f'step-{step:07d}.png')
+        grid = _grid(images, run.results / 'previews' / f'step-{step:07d}.png', db_window(run.cfg.data.root))
         run.writer.add_image('preview', grid, global_step=step); run.writer.flush()
     if step % tc.save_every == 0 or last: _save(run)
 
