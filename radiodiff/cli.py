@@ -20,7 +20,7 @@ from .checkpoint import NotEnoughSpace, latest_checkpoint
 from .compare import compare_predictions, compare_table
 from .config import ConfigError, find_config, load_config
 from .evaluate import evaluate_dirs
-from .front import FRONT_K, FRONT_STEPS, run_front
+from .front import FRONT_K, FRONT_STEPS, gpu_report, run_front
 from .load import saved_config
 from .official import import_official, read_config
 from .realmaps import evaluate_real, layout_real, read_bare_maps
@@ -125,6 +125,9 @@ def cmd_bench(args):
         cfg = _load_cfg(args) if args.cfg or not args.ckpt else read_config(saved_config(args.ckpt), args.set or ())
         run_front(cfg, ckpt=args.ckpt, split=args.split, num_maps=args.num_maps, steps=args.front_steps, ks=args.front_k,
                   variants=args.variants, device=args.device, json_out=args.json, fig_out=args.fig, seed=args.seed)
+        return
+    if getattr(args, 'gpu_report', None):                                # one prepared GPU run, under 8 minutes
+        gpu_report(args.cfg or 'radio_train_m', device=args.device, json_out=args.gpu_report, overrides=args.set or ())
         return
     run_bench(_load_cfg(args), device=args.device, json_out=args.json, repeats=args.repeats, threads=args.threads,
               batch=args.batch, sections=args.sections, speedups=args.speedups, channels_last=args.channels_last,
@@ -384,6 +387,8 @@ def _add_bench(sub):
     f.add_argument('--front-k', type=int, nargs='+', default=list(FRONT_K), metavar='K')
     f.add_argument('--variants', nargs='+', default=['paper', 'deterministic'], help='see radiodiff.front.FRONT_VARIANTS')
     f.add_argument('--fig', help='write the figure (error against ms/map) here')
+    p.add_argument('--gpu-report', metavar='OUT.json', help='the prepared GPU run at the paper config (default --cfg radio_train_m), '
+                   'under 8 minutes: sampling, largest batch, training MFU, peak memory, the front\'s times (nbs/14a_front)')
     p.set_defaults(func=cmd_bench)
 
 def _add_import_official(sub):
