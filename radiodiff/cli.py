@@ -24,6 +24,7 @@ from .config import ConfigError, find_config, load_config
 from .evaluate import calibration_text, evaluate_dirs
 from .figures import ERROR_MAX, error_by_distance, plot_error_vs_distance
 from .maps import gain_dir, read_condition, read_map
+from .front import FRONT_K, FRONT_STEPS, gpu_report, run_front
 from .load import saved_config
 from .official import import_official, read_config
 from .realmaps import evaluate_real, layout_real, line_of_sight, read_bare_maps
@@ -96,6 +97,9 @@ def cmd_train(args):
 def cmd_sample(args):
     "Sample a split with a trained model (its config: `--cfg`, else the one saved with `--ckpt`)."
     cfg = _load_cfg(args) if args.cfg or not args.ckpt else read_config(saved_config(args.ckpt), args.set or ())
+    if getattr(args, 'num_samples', None) is not None:                  # --num-samples K: sampler.num_samples
+        if args.num_samples < 1: raise UserError(f'--num-samples must be at least 1, got {args.num_samples}')
+        cfg.sampler.num_samples = args.num_samples
     sample_split(cfg, ckpt=args.ckpt, split=args.split, steps=args.steps, batch_size=args.batch_size,
                  use_ema=not args.raw, out=args.out, num_maps=args.num_maps)
 
@@ -125,7 +129,15 @@ def cmd_layout_real(args):
     print(f'wrote {n} real maps (one Tx each) to {out} in the RadioMapSeer layout; list in {out / "sources.csv"}')
 
 def cmd_bench(args):
-    "Benchmark training and sampling."
+    "Benchmark training and sampling; with `--front`, the sampler's front of a checkpoint (nbs/14a_front)."
+    if getattr(args, 'front', False):
+        cfg = _load_cfg(args) if args.cfg or not args.ckpt else read_config(saved_config(args.ckpt), args.set or ())
+        run_front(cfg, ckpt=args.ckpt, split=args.split, num_maps=args.num_maps, steps=args.front_steps, ks=args.front_k,
+                  variants=args.variants, device=args.device, json_out=args.json, fig_out=args.fig, seed=args.seed)
+        return
+    if getattr(args, 'gpu_report', None):                                # one prepared GPU run, under 8 minutes
+        gpu_report(args.cfg or 'radio_train_m', device=args.device, json_out=args.gpu_report, overrides=args.set or ())
+        return
     run_bench(_load_cfg(args), device=args.device, json_out=args.json, repeats=args.repeats, threads=args.threads,
               batch=args.batch, sections=args.sections, speedups=args.speedups, channels_last=args.channels_last,
               compile=args.compile,   # None: sized for the device by bench.bench_plan
@@ -371,6 +383,7 @@ def _add_sample(sub):
     p.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path); without --cfg its saved config is used')
     p.add_argument('--split', default=None, choices=['train', 'val', 'test']); p.add_argument('--steps', type=int)
     p.add_argument('--batch-size', type=int); p.add_argument('--num-maps', type=int)
+    p.add_argument('--num-samples', type=int, metavar='K', help='samples per map, averaged, + their std map (default: sampler.num_samples)')
     p.add_argument('--raw', action='store_true', help='raw weights instead of EMA'); p.add_argument('--out', help='output folder')
     p.set_defaults(func=cmd_sample)
 
@@ -440,6 +453,17 @@ def _add_bench(sub):
     p.add_argument('--compile', action=argparse.BooleanOptionalAction, default=None,
                    help='torch.compile in the fast path (default: as the config: trainer.compile and sampler.compile)')
     p.add_argument('--threads', type=int, help='torch CPU threads during the bench (1 is best on a busy machine)')
+    f = p.add_argument_group('the sampler\'s front (--front; nbs/14a_front)')
+    f.add_argument('--front', action='store_true', help='measure error, spread and ms/map of every sampler setting of --ckpt')
+    f.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path); without --cfg its saved config is used')
+    f.add_argument('--split', default='val', choices=['train', 'val', 'test'], help='maps to measure on (default: val)')
+    f.add_argument('--num-maps', type=int, default=32); f.add_argument('--seed', type=int, default=0)
+    f.add_argument('--front-steps', type=int, nargs='+', default=list(FRONT_STEPS), metavar='N')
+    f.add_argument('--front-k', type=int, nargs='+', default=list(FRONT_K), metavar='K')
+    f.add_argument('--variants', nargs='+', default=['paper', 'deterministic'], help='see radiodiff.front.FRONT_VARIANTS')
+    f.add_argument('--fig', help='write the figure (error against ms/map) here')
+    p.add_argument('--gpu-report', metavar='OUT.json', help='the prepared GPU run at the paper config (default --cfg radio_train_m), '
+                   'under 8 minutes: sampling, largest batch, training MFU, peak memory, the front\'s times (nbs/14a_front)')
     p.set_defaults(func=cmd_bench)
 
 def _add_import_official(sub):

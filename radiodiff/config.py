@@ -78,6 +78,9 @@ class SDEConfig:
     weighting: str = 'exp'           # loss weights: 'exp' (2e^(1-t), e^sqrt(t)), 'v2024' or 'none'
     use_l1: bool = True              # loss = (L2 + L1) / 2 instead of L2
     sampling_steps: int = 1          # N for training previews (N + 1 network evaluations)
+    method: str = 'stochastic'       # the sampler's update: 'stochastic' (paper Eq. 16) or 'deterministic' (noise-free; nbs/06_sde)
+    grid: str = 'official'           # its times: 'official' (N + 1 evaluations), 'uniform' or 'sqrt' (N evaluations; nbs/06_sde)
+    temperature: float = 1.0         # scale of the stochastic update's injected noise (1: the paper; fitted in nbs/14a_front)
 
 @dataclass
 class ModelConfig:

@@ -13,7 +13,7 @@ from tqdm.auto import tqdm
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['ConstantDriftSDE', 'precondition', 'Denoiser']
+__all__ = ['METHODS', 'GRIDS', 'ConstantDriftSDE', 'precondition', 'Denoiser']
 
 # %% ../nbs/06_sde.ipynb #d2b28a3b
 def _bcast(t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -41,6 +41,14 @@ def _rand(shape, generator=None, device=None, dtype=None) -> torch.Tensor:
 
 # %% ../nbs/06_sde.ipynb #d872f4a6
 _WEIGHTINGS = ('exp', 'v2024', 'none')
+METHODS, GRIDS = ('stochastic', 'deterministic'), ('official', 'uniform', 'sqrt')   # the sampler's variants (below)
+
+def _check_sampler(method, grid, temperature):
+    "Raise a ValueError naming the argument if `method`, `grid` or `temperature` is not one the sampler knows."
+    if method not in METHODS: raise ValueError(f"method: must be one of {METHODS}, got {method!r}")
+    if grid not in GRIDS: raise ValueError(f"grid: must be one of {GRIDS}, got {grid!r}")
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature >= 0:
+        raise ValueError(f"temperature: must be a number >= 0, got {temperature!r}")
 
 class ConstantDriftSDE:
     "RadioDiff's constant-drift SDE $z_t = (1-t) z_0 + \\sqrt t\\,\\varepsilon$ (paper Eq. 13-15): noising, loss and sampler."
@@ -49,6 +57,9 @@ class ConstantDriftSDE:
                  weighting: str = 'exp',   # loss weights: 'exp' (2e^(1-t), e^sqrt t), 'v2024' or 'none'
                  use_l1: bool = True,      # loss = (L2 + L1) / 2 per term (official default); False: L2 only
                  sampling_steps: int = 1,  # N of `sample` when no `steps` are given (training previews)
+                 method: str = 'stochastic',   # the update: 'stochastic' (paper Eq. 16) or 'deterministic' (noise-free)
+                 grid: str = 'official',       # the times: 'official' (N + 1 steps), 'uniform' or 'sqrt' (N steps)
+                 temperature: float = 1.0,     # scale of the stochastic update's injected noise (1: the paper)
                 ):
         if not isinstance(eps, (int, float)) or not 0 < eps < 1:
             raise ValueError(f"eps: must lie in (0, 1), got {eps!r}")
@@ -57,16 +68,25 @@ class ConstantDriftSDE:
         self.eps, self.weighting, self.use_l1 = float(eps), weighting, bool(use_l1)
         if not isinstance(sampling_steps, int) or sampling_steps < 1 or 1 / sampling_steps <= eps:
             raise ValueError(f"sampling_steps: must be an integer >= 1 with 1/sampling_steps > eps, got {sampling_steps!r}")
-        self.sampling_steps = sampling_steps
+        _check_sampler(method, grid, temperature)
+        self.sampling_steps, self.method, self.grid, self.temperature = sampling_steps, method, grid, float(temperature)
 
     @classmethod
     def from_config(cls, cfg):
         "Build from a `Config` (reads `cfg.sde`) or an `SDEConfig`: the constructor's arguments are its fields."
         return cls(**dataclasses.asdict(getattr(cfg, 'sde', cfg)))
 
+    def settings(self) -> dict:
+        "The constructor's arguments, as a dict (`type(sde)(**sde.settings())` is an equal process)."
+        return dict(eps=self.eps, weighting=self.weighting, use_l1=self.use_l1, sampling_steps=self.sampling_steps,
+                    method=self.method, grid=self.grid, temperature=self.temperature)
+
+    def replace(self, **changes) -> 'ConstantDriftSDE':
+        "A new process with the settings `changes` (e.g. `method='deterministic'`), the others kept; `self` unchanged."
+        return type(self)(**{**self.settings(), **changes})
+
     def __repr__(self):
-        return (f"{type(self).__name__}(eps={self.eps}, weighting={self.weighting!r}, use_l1={self.use_l1}, "
-                f"sampling_steps={self.sampling_steps})")
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.settings().items())})"
 
 # %% ../nbs/06_sde.ipynb #92517272
 @patch
@@ -133,6 +153,18 @@ def step_sizes(self: ConstantDriftSDE, steps: int) -> list[float]:
     if h <= self.eps: raise ValueError(f"steps: 1/steps must exceed eps={self.eps}, got steps={steps}")
     return [h] * (steps - 1) + [h - self.eps, self.eps]
 
+# %% ../nbs/06_sde.ipynb #5db38f3d
+@patch
+def time_grid(self: ConstantDriftSDE, steps: int, grid: Optional[str] = None) -> list[float]:
+    "Step sizes of `grid` (None: the process's) with `steps` = N: 'official' (`step_sizes`, N + 1), 'uniform' ($1/N$, N) or 'sqrt' ($t_i = (1-i/N)^2$, N)."
+    grid = self.grid if grid is None else grid
+    _check_sampler(self.method, grid, self.temperature)
+    if grid == 'official': return self.step_sizes(steps)
+    if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps: must be an integer >= 1, got {steps!r}")
+    if grid == 'uniform': return [1.0 / steps] * steps
+    times = [(1 - i / steps) ** 2 for i in range(steps)] + [0.0]
+    return [a - b for a, b in zip(times, times[1:])]
+
 # %% ../nbs/06_sde.ipynb #c90faafe
 @patch
 def step(self: ConstantDriftSDE, z_t, t, s, C_hat, eps_hat, generator=None):
@@ -147,20 +179,50 @@ def step(self: ConstantDriftSDE, z_t, t, s, C_hat, eps_hat, generator=None):
         mean = mean + var.sqrt() * _randn(z_t.shape, generator, z_t.device, z_t.dtype)
     return mean, z0_hat
 
+# %% ../nbs/06_sde.ipynb #d410a7a0
+@patch
+def step_deterministic(self: ConstantDriftSDE, z_t, t, s, C_hat, eps_hat):
+    "Noise-free update $z_{t-s} = z_t + s\\hat z_0 - (\\sqrt t - \\sqrt{t-s})\\hat\\varepsilon$ (DDIM $\\eta = 0$ analogue of Eq. 16); `(z_{t-s}, z0_hat)`."
+    z_t, t, s, C_hat, eps_hat = map(at_least_fp32, (z_t, t, s, C_hat, eps_hat))   # float32 under autocast
+    z0_hat = self.predict_z0(z_t, t, C_hat, eps_hat)
+    tt, ss = _bcast(t, z_t), _bcast(s, z_t)
+    return z_t + ss * z0_hat - (tt.sqrt() - (tt - ss).clamp_min(0).sqrt()) * eps_hat, z0_hat
+
+@patch
+def update(self: ConstantDriftSDE, z_t, t, s, C_hat, eps_hat, generator=None, method: Optional[str] = None,
+           temperature: Optional[float] = None):
+    "One step by `method` (None: the process's): 'deterministic' (`step_deterministic`) or 'stochastic', Eq. 16 with its noise times `temperature` (1: `step`)."
+    method = self.method if method is None else method
+    temperature = self.temperature if temperature is None else temperature
+    _check_sampler(method, self.grid, temperature)
+    if method == 'deterministic': return self.step_deterministic(z_t, t, s, C_hat, eps_hat)
+    if temperature == 1: return self.step(z_t, t, s, C_hat, eps_hat, generator)   # the paper's update, bit for bit
+    z_t, t, s, C_hat, eps_hat = map(at_least_fp32, (z_t, t, s, C_hat, eps_hat))
+    z0_hat = self.predict_z0(z_t, t, C_hat, eps_hat)
+    tt, ss = _bcast(t, z_t), _bcast(s, z_t)
+    z = z_t + ss * z0_hat - ss / tt.sqrt() * eps_hat
+    var = (ss * (tt - ss) / tt).clamp_min(0)
+    if bool((var > 0).any()): z = z + temperature * var.sqrt() * _randn(z_t.shape, generator, z_t.device, z_t.dtype)
+    return z, z0_hat
+
 # %% ../nbs/06_sde.ipynb #536925c8
 @patch
 @torch.no_grad()
 def sample(self: ConstantDriftSDE,
            model_fn: Callable,            # (z_t, t) -> (C_hat, eps_hat), t of shape (B,)
            shape,                         # latent shape (B, C, h, w)
-           steps: Optional[int] = None,   # N: N + 1 network evaluations (None: `sampling_steps`)
+           steps: Optional[int] = None,   # N: N + 1 network evaluations on the official grid, N on the others (None: `sampling_steps`)
            generator: Optional[torch.Generator] = None,  # the only source of randomness
            device=None, dtype=None,       # of the state z_t; below float32 (bf16, fp16) counts as float32
            progress: bool = False,        # tqdm bar over the steps
            return_trajectory: bool = False,  # also return [{'t', 's', 'z_t', 'z0_hat'}] per step
+           method: Optional[str] = None,  # 'stochastic' or 'deterministic' (None: the process's `method`)
+           grid: Optional[str] = None,    # 'official', 'uniform' or 'sqrt' (None: the process's `grid`)
+           temperature: Optional[float] = None,  # the stochastic update's noise scale (None: the process's `temperature`)
           ):
-    "Few-step sampler of RadioDiff (SPEC §5.5, paper Eq. 16): $z_1\\sim\\mathcal N(0,I)$ to $z_0$."
-    sizes = self.step_sizes(self.sampling_steps if steps is None else steps)
+    "Few-step sampler of RadioDiff (SPEC §5.5, paper Eq. 16 and its variants above): $z_1\\sim\\mathcal N(0,I)$ to $z_0$."
+    _check_sampler(self.method if method is None else method, self.grid, self.temperature if temperature is None else temperature)
+    sizes = self.time_grid(self.sampling_steps if steps is None else steps, grid)
     dtype = torch.promote_types(dtype or torch.float32, torch.float32)   # the state: float32 at least (bf16 -> float32)
     z = _randn(tuple(shape), generator, device, dtype)
     B, t, traj = z.shape[0], 1.0, []
@@ -172,7 +234,7 @@ def sample(self: ConstantDriftSDE,
         tb = torch.full((B,), t, device=z.device, dtype=dtype)
         sb = torch.full((B,), s, device=z.device, dtype=dtype)
         C_hat, eps_hat = model_fn(z, tb)
-        z_next, z0_hat = self.step(z, tb, sb, C_hat, eps_hat, generator)
+        z_next, z0_hat = self.update(z, tb, sb, C_hat, eps_hat, generator, method, temperature)
         if return_trajectory: traj.append({'t': t, 's': s, 'z_t': z, 'z0_hat': z0_hat})
         z, t = z_next, t - s
     return (z, traj) if return_trajectory else z
