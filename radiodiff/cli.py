@@ -13,7 +13,7 @@ import numpy as np
 # %% auto #0
 __all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'COMPARISON_META', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample',
            'cmd_evaluate', 'cmd_compare', 'cmd_diff_runs', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official',
-           'write_demo_report', 'run_demo', 'cmd_demo', 'build_parser', 'main']
+           'write_demo_report', 'run_demo', 'cmd_demo', 'cmd_measure_next', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #9986d68f
 from . import __version__
@@ -472,6 +472,31 @@ def _add_import_official(sub):
     p.add_argument('--ckpt', required=True); p.add_argument('--out', required=True)
     p.add_argument('--cfg', help='the official YAML the checkpoint was trained with'); p.set_defaults(func=cmd_import_official)
 
+# %% ../nbs/11_cli.ipynb #aeaab816
+from .active import RULES, measure_next
+
+# %% ../nbs/11_cli.ipynb #b81bd20c
+def cmd_measure_next(args):
+    "Propose the next measurement locations of one map: CSV `x,y` to `--out`, else printed."
+    ys, xs, out = measure_next(args.ckpt, args.data, args.map, args.measurements, args.k, rule=args.rule, out=args.out,
+                               min_spacing=args.min_spacing, num_samples=args.samples, seed=args.seed, steps=args.steps)
+    if out is not None: print(f'wrote {len(ys)} locations ({args.rule} rule) to {out}')
+    else: print('\n'.join(['x,y'] + [f'{x},{y}' for y, x in zip(ys.tolist(), xs.tolist())]))
+
+def _add_measure_next(sub):
+    "Add the `measure-next` subcommand to `sub`."
+    p = sub.add_parser('measure-next', help='propose where to measure next on one map'); _common(p, cfg=False)
+    p.add_argument('--ckpt', required=True, help='results or checkpoint folder of `radiodiff train` (its saved config is used)')
+    p.add_argument('--data', required=True, help='RadioMapSeer-format data root')
+    p.add_argument('--map', required=True, help="the map, '{map}_{tx}' (any split)")
+    p.add_argument('--measurements', required=True, help='CSV of the current measurements: x,y,value_gray or x,y,value_db')
+    p.add_argument('--k', type=int, required=True, help='how many locations to propose')
+    p.add_argument('--rule', default='std', choices=list(RULES), help="std: the model's std map; random; grid: farthest points")
+    p.add_argument('--min-spacing', type=float, default=4.0, help='least distance between proposals, in pixels (std rule)')
+    p.add_argument('--samples', type=int, default=4, help='samples behind the std map (at least 2)')
+    p.add_argument('--steps', type=int, help="sampling steps (default: the model's)"); p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--out', help='CSV to write (x,y); default: print'); p.set_defaults(func=cmd_measure_next)
+
 # %% ../nbs/11_cli.ipynb #0902880c
 def build_parser() -> argparse.ArgumentParser:
     "The `radiodiff` argument parser with one subparser per command."
@@ -481,6 +506,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_add_synth, _add_train, _add_sample, _add_evaluate, _add_compare, _add_diff_runs,
                 _add_demo, _add_layout_real, _add_bench, _add_import_official):
         add(sub)
+    _add_measure_next(sub)
     return ap
 
 # %% ../nbs/11_cli.ipynb #3d015cf1
