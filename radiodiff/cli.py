@@ -4,30 +4,26 @@
 
 # %% ../nbs/11_cli.ipynb #26bb0d88
 from __future__ import annotations
-import argparse, json, resource, sys, time, traceback
+import argparse, sys, traceback
 from pathlib import Path
-from typing import Optional
-
-import numpy as np
 
 # %% auto #0
-__all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'COMPARISON_META', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample',
-           'cmd_evaluate', 'cmd_compare', 'cmd_diff_runs', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official',
-           'write_demo_report', 'run_demo', 'cmd_demo', 'cmd_measure_next', 'build_parser', 'main']
+__all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample', 'cmd_evaluate',
+           'cmd_compare', 'cmd_diff_runs', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'cmd_demo',
+           'cmd_measure_next', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #9986d68f
 from . import __version__
 from .bench import run_bench
-from .checkpoint import NotEnoughSpace, latest_checkpoint
-from .compare import compare_predictions, compare_runs, compare_table, nmse_difference, runs_report
-from .config import ConfigError, find_config, load_config
-from .evaluate import calibration_text, evaluate_dirs
-from .figures import ERROR_MAX, error_by_distance, plot_error_vs_distance
-from .maps import gain_dir, read_condition, read_map
+from .checkpoint import NotEnoughSpace
+from .demo import run_demo
+from .compare import compare_predictions, compare_runs, compare_table, runs_report
+from .config import ConfigError, find_config
+from .evaluate import evaluate_dirs
 from .front import FRONT_K, FRONT_STEPS, gpu_report, run_front
 from .load import saved_config
 from .official import import_official, read_config
-from .realmaps import evaluate_real, layout_real, line_of_sight, read_bare_maps
+from .realmaps import layout_real
 from .sample import sample_split
 from .synth import write_synthetic
 from .trainer import train
@@ -146,204 +142,6 @@ def cmd_bench(args):
 def cmd_import_official(args):
     "Convert an official RadioDiff checkpoint."
     import_official(args.ckpt, args.out, cfg=args.cfg)
-
-# %% ../nbs/11_cli.ipynb #449b9c31
-def _calibration_lines(cal: dict, k: int) -> list:
-    "The report's uncertainty section for `evaluate_dirs`' calibration of a k-sample ensemble (`evaluate.calibration_text`)."
-    return ['', '## Uncertainty of the diffusion model', '',
-            f"The model draws {k} samples per map; the prediction is their mean and `samples/std/` holds their per-pixel "
-            f"standard deviation (16-bit PNGs, nbs/09b_sample). " + calibration_text(cal) + f" Mean std {cal['mean_std']:.4f} "
-            f"(gray levels). Below the reference means over-confident. With only {k} samples even a perfect model falls short "
-            f"of the Gaussian numbers: the perfect-ensemble reference is the one to read (nbs/01b_stats).", '',
-            '![reliability: observed against expected coverage, with the Gaussian and perfect-ensemble references](eval/reliability.png)']
-
-
-# %% ../nbs/11_cli.ipynb #ef87889d
-def _real_lines(real: dict, keys: list) -> list:
-    "The report's section on the real maps: `realmaps.evaluate_real`'s result `real` (with 'source'), columns `keys`."
-    rm, rf = real['model'], real['free_space_real_fit']
-    beats = rm['nmse'] < rf['nmse']
-    return ['', f"## Real maps ({real.get('source', 'real')})", '',
-            f"The same model, trained on synthetic maps only, on {real['maps']} real gain maps laid out by `layout_real` "
-            f"(buildings = gain 0, Tx = brightest pixel). It samples at {real['image_size']} px; each prediction is "
-            f"resized bilinearly to the real maps' {real['native_size']} px, its building pixels set to 0, and scored "
-            f"there. The free-space law (gray linear in log distance) is fitted on these real maps themselves.", '',
-            '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys),
-            '| radiodiff (trained on synthetic maps) | ' + ' | '.join(f'{rm[k]:.4g}' for k in keys) + ' |',
-            '| free-space law fitted on the real maps | ' + ' | '.join(f'{rf[k]:.4g}' for k in keys) + ' |', '',
-            f"On the real maps the model {'beats' if beats else 'does NOT beat'} the real-fitted free-space law on "
-            f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}."]
-
-# %% ../nbs/11_cli.ipynb #73c8962d
-COMPARISON_META = ('db_range', 'db_source', 'bootstrap', 'difference', 'equalise_buildings')   # what metrics.json keeps of the comparison
-
-def _beats_lines(model: dict, base: Optional[dict], comparison: Optional[dict]) -> list:
-    "The sentence on the best trivial baseline: both NMSEs, and with a comparison their paired difference and its interval."
-    if not base: return []
-    beats, ratio = model['nmse'] < base['nmse'], model['nmse'] / base['nmse']
-    by = f"{100 * (1 - ratio):.1f} % lower" if beats else f"{100 * (ratio - 1):.1f} % higher"
-    say = (f"The model {'beats' if beats else 'does NOT beat'} the best trivial baseline ({base.get('name', 'baseline')}) "
-           f"on NMSE: {model['nmse']:.4g} against {base['nmse']:.4g}, {by}.")
-    labels, b_lab = [r['label'] for r in (comparison or {}).get('rows', [])], f"baseline: {base.get('name')}"
-    if comparison and comparison.get('bootstrap') and b_lab in labels:
-        d = nmse_difference(comparison, b_lab, labels[0])
-        sep = 'the interval excludes 0' if d['lo'] > 0 or d['hi'] < 0 else 'the interval contains 0: these maps do not separate them'
-        say += (f" Paired by city map, NMSE {labels[0]} minus {b_lab}: {d['diff']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] "
-                f"(95 %, {d['n_boot']} resamples of the {comparison['bootstrap']['units']} city maps): {sep}.")
-    return ['', say]
-
-
-def _figure_lines(summary: dict, distance: Optional[dict] = None) -> list:
-    "The report's figures: the examples (and how they were ranked), the error histogram, the error against distance."
-    m = summary.get('meta') or {}
-    win = m.get('db_range')
-    unit = (f"dB of path gain (gray levels mapped onto [{win[0]:g}, {win[1]:g}] dB, {m.get('db_source', 'given')})" if win
-            else 'gray levels (no dB mapping known)')
-    err = f"0-{ERROR_MAX['db']:g} dB" if win else f"0-{ERROR_MAX['gray']:g}"
-    lines = ['', '## Figures', '',
-             f"Examples ranked by {m.get('examples_ranking', 'per-map NMSE')}"
-             + (f", over the {summary['model']['count']} held-out samples" if summary['model'].get('count') else '') + f"; each title gives its NMSE. Maps in {unit}; |error| and std on one fixed {err} scale (brighter saturates); "
-             "buildings gray, the Tx a red star.", '', '![best, median and worst maps](eval/examples.png)', '',
-             'The pixel errors outside buildings (building pixels are 0 in the truth and in the masked prediction: they would '
-             'only pile up at 0):', '', '![error histogram](eval/error_hist.png)']
-    if distance:
-        lines += ['', 'The mean |error| against the distance from the transmitter, for the pixels it sees (LOS) and the others '
-                  '(NLOS), outside buildings:', '', '![error against distance, LOS and NLOS](eval/error_distance.png)']
-    return lines
-
-
-def _distance_figure(pred_dir, data_root, names, window, path, bins: int = 8) -> Optional[dict]:
-    "The model's |error| (dB) against the distance from the Tx, LOS and NLOS, outside buildings, over `names`; figure at `path`."
-    gdir, items, size = gain_dir(data_root), [], None
-    for n in names:
-        b, tx = read_condition(data_root, n)
-        if b is None or tx is None: continue
-        p, g = read_map(Path(pred_dir) / f'{n}.png'), read_map(gdir / f'{n}.png')
-        yy, xx = np.mgrid[:g.shape[0], :g.shape[1]]
-        items.append((np.abs(p - g) * (window[1] - window[0]), np.hypot(yy - tx[0], xx - tx[1]), line_of_sight(b, tx), ~b))
-        size = max(g.shape)
-    if not items: return None
-    prof = error_by_distance(items, np.linspace(0, size * 2 ** 0.5, bins + 1))
-    plot_error_vs_distance(prof, path)
-    return prof
-
-
-# %% ../nbs/11_cli.ipynb #a5b9a29b
-def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_mb: Optional[float] = None,
-                      notes: Optional[list] = None,
-                      real: Optional[dict] = None,   # `realmaps.evaluate_real`'s result, with 'source' (the folder), or None
-                      comparison: Optional[dict] = None,   # `compare.compare_predictions`' result: the one table
-                      num_samples: int = 1,          # samples per map of the diffusion model (for the uncertainty section)
-                      distance: Optional[dict] = None,   # `figures.error_by_distance` of the model (figure: eval/error_distance.png)
-                     ) -> Path:
-    "Write `metrics.json` and `report.md` (the comparison table or the metrics against the baselines, figures) into `out`."
-    out = Path(out)
-    model, base = summary['model'], summary.get('baseline')
-    metrics = {'model': model, 'baseline': base, 'baselines': summary.get('baselines', {})}
-    if real: metrics['real'] = real
-    if summary.get('calibration'): metrics['calibration'] = summary['calibration']
-    if comparison: metrics.update(comparison=comparison['rows'], comparison_meta={k: comparison.get(k) for k in COMPARISON_META})
-    if distance: metrics['error_by_distance'] = distance
-    (out / 'metrics.json').write_text(json.dumps(metrics, indent=2) + '\n')
-    keys = [k for k in ('nmse', 'rmse', 'ssim', 'psnr', 'ssim_dr1', 'psnr_dr1') if k in model]
-    rows = [('radiodiff (tiny LDM)', model)] + [(f'baseline: {k}', v) for k, v in summary.get('baselines', {}).items()]
-    lines = ['# radiodiff demo report', '',
-             'The whole pipeline at toy size on synthetic RadioMapSeer-format data (64 x 64 maps): synthesize, train '
-             'the VAE, train the latent diffusion model, sample the held-out test maps, evaluate. Building pixels of the '
-             'predictions are set to 0, as in the data (`sampler.mask_buildings`), the same courtesy the baselines get.', '']
-    if notes: lines += [*notes, '']
-    if comparison:
-        lines += ['## Every predictor on the held-out test maps, one protocol', '',
-                  'The same maps and the same metric code (`radiodiff compare`) for the trained models and the trivial '
-                  'baselines; time per map as each model was sampled here (median, warm-up batch excluded).', '',
-                  compare_table(comparison).rstrip('\n')]
-    else:
-        lines += ['## Metrics on the held-out test maps', '',
-                  '| predictor | ' + ' | '.join(keys) + ' |', '|---|' + '---|' * len(keys)]
-        for name, m in rows: lines.append(f'| {name} | ' + ' | '.join(f'{m[k]:.4g}' for k in keys) + ' |')
-    lines += _beats_lines(model, base, comparison)
-    lines += ['', 'NMSE and RMSE on [0, 1] maps; SSIM and PSNR with the published data-range semantics (`_dr1`: data range 1).']
-    lines += _figure_lines(summary, distance)
-    if summary.get('calibration'): lines += _calibration_lines(summary['calibration'], num_samples)
-    if real: lines += _real_lines(real, keys)
-    if timings:
-        lines += ['', '## Time per stage', '', '| stage | seconds |', '|---|---|'] + [f'| {k} | {v:.1f} |' for k, v in timings.items()]
-    if peak_mb: lines += ['', f'Peak memory (resident set): {peak_mb:.0f} MB.']
-    (out / 'report.md').write_text('\n'.join(lines) + '\n')
-    return out / 'report.md'
-
-# %% ../nbs/11_cli.ipynb #23bca7f2
-def _radiounet_config(common: list, steps: Optional[int]):
-    "The shipped tiny RadioUNet config with the demo's overrides (and `steps` training steps when given)."
-    return load_config(find_config('tiny_radiounet'), common + ([f'trainer.train_num_steps={steps}'] if steps else []))
-
-def _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg) -> list:
-    "The report's notes: the models, steps and data options the demo ran with."
-    d = ldm_cfg.data
-    notes = [f"Models: the shipped `tiny_vae` / `tiny_ldm` configs ({vae_steps} VAE and {ldm_steps} LDM steps, "
-             f"{sample_steps} sampling steps, mean of `sampler.num_samples: {ldm_cfg.sampler.num_samples}` samples per map). "
-             f"Data options (nbs/01_data): `data.tx_encoding: {d.tx_encoding}`, "
-             f"`data.fill_buildings: {str(d.fill_buildings).lower()}`" + (f"; overrides: {', '.join(overrides)}" if overrides else '') + '.']
-    notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
-                 f"{unet_cfg.trainer.train_num_steps} steps on the same training maps by the same trainer, one forward pass per map.")
-    return notes
-
-# %% ../nbs/11_cli.ipynb #07e6898c
-def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
-             overrides: Optional[list] = None,   # `--set KEY=VALUE` strings applied to both stages' configs
-             real=None,                          # a folder of bare real gain maps: also evaluate on them (`realmaps`)
-             radiounet_steps: Optional[int] = None,   # training steps of the tiny RadioUNet (None: its config's)
-            ) -> Path:
-    "Synthesize -> train VAE, LDM and RadioUNet -> sample the test split -> evaluate, compare -> `report.md` in `out`."
-    out, timings = Path(out), {}
-    data = out / 'data'
-    resume = lambda d: 'latest' if latest_checkpoint(d) else None   # a re-run continues where it stopped
-    common = [f'data.root={data}', f'trainer.seed={seed}'] + list(overrides or [])
-    vae_cfg = load_config(find_config('tiny_vae'), common + [f'trainer.train_num_steps={vae_steps}'])  # bad --set: fail now
-    unet_cfg = _radiounet_config(common, radiounet_steps)                                             # here too
-    if real is not None:                                     # a bad --real fails now too, before any training
-        read_bare_maps(real)
-    t0 = time.time()
-    if (data / 'png').exists(): print(f'demo: reusing the synthetic data in {data}')
-    else: write_synthetic(data, maps=maps, tx=tx, seed=seed, size=64)
-    timings['synthesize'] = time.time() - t0
-    t0 = time.time()
-    vae_dir = train(vae_cfg, stage='vae', out=out / 'vae', resume=resume(out / 'vae'))
-    timings['train VAE'] = time.time() - t0
-    t0 = time.time()
-    ldm_cfg = load_config(find_config('tiny_ldm'), common + [f'trainer.train_num_steps={ldm_steps}',
-                          f'first_stage.ckpt_path={vae_dir}', f'sampler.steps={sample_steps}'])
-    ldm_dir = train(ldm_cfg, stage='ldm', out=out / 'ldm', resume=resume(out / 'ldm'))
-    timings['train LDM'] = time.time() - t0
-    t0 = time.time()
-    sample_split(ldm_cfg, ckpt=ldm_dir, split='test', out=out / 'samples', seed=seed)   # + std maps when num_samples > 1
-    timings['sample test maps'] = time.time() - t0
-    folders = {'radiodiff (tiny LDM)': out / 'samples'}
-    t0 = time.time()
-    unet_dir = train(unet_cfg, stage='radiounet', out=out / 'radiounet', resume=resume(out / 'radiounet'))
-    timings['train RadioUNet'] = time.time() - t0
-    t0 = time.time()
-    sample_split(unet_cfg, ckpt=unet_dir, split='test', out=out / 'radiounet_samples', seed=seed)
-    timings['sample RadioUNet'] = time.time() - t0
-    folders['RadioUNet (tiny)'] = out / 'radiounet_samples'
-    t0 = time.time()
-    summary = evaluate_dirs(out / 'samples', data, split='test', out=out / 'eval', per_image=True)
-    distance = _distance_figure(out / 'samples', data, summary.pop('per_image')['names'], summary['meta']['db_range'],
-                                out / 'eval' / 'error_distance.png')
-    comparison = compare_predictions(folders, data, split='test', out=out / 'compare')
-    timings['evaluate'] = time.time() - t0
-    real_result = None
-    if real is not None:
-        t0 = time.time()
-        real_data = layout_real(real, out / 'real' / 'data', overwrite=True)
-        real_result = {**evaluate_real(ldm_cfg, real_data, out / 'real', ckpt=ldm_dir, seed=seed), 'source': str(real)}
-        timings['real maps'] = time.time() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    notes = _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg)
-    report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result, comparison=comparison,
-                               num_samples=ldm_cfg.sampler.num_samples, distance=distance)
-    print(f'report: {report}')
-    return report
 
 # %% ../nbs/11_cli.ipynb #d3ef15cd
 def cmd_demo(args):
