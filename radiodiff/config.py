@@ -314,6 +314,8 @@ PRECISIONS = ('auto', 'no', 'bf16', 'fp16')   # the values of *.mixed_precision;
 
 _CHOICES = {
     ('sde', 'weighting'): ('exp', 'v2024', 'none'),
+    ('sde', 'method'): ('stochastic', 'deterministic'),          # radiodiff.sde.METHODS (tested equal)
+    ('sde', 'grid'): ('official', 'uniform', 'sqrt'),            # radiodiff.sde.GRIDS
     ('data', 'simulation'): ('DPM', 'IRT2', 'IRT4'),
     ('data', 'split'): ('radiodiff', 'radiounet'),
     ('data', 'tx_encoding'): ('point', 'distance'),

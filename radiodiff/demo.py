@@ -50,7 +50,13 @@ def _real_lines(real: dict, keys: list) -> list:
             '| radiodiff (trained on synthetic maps) | ' + ' | '.join(f'{rm[k]:.4g}' for k in keys) + ' |',
             '| free-space law fitted on the real maps | ' + ' | '.join(f'{rf[k]:.4g}' for k in keys) + ' |', '',
             f"On the real maps the model {'beats' if beats else 'does NOT beat'} the real-fitted free-space law on "
-            f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}."]
+            f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}" + _difference_text(real.get('difference')) + "."]
+
+def _difference_text(d) -> str:
+    "`, model minus law: +x [lo, hi] (95 %, paired by map)` from `evaluate_real`'s 'difference', or '' without one."
+    if not d: return ''
+    sep = 'the interval excludes 0' if d['lo'] > 0 or d['hi'] < 0 else 'the interval contains 0'
+    return f"; model minus law, paired by map: {d['diff']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] (95 %; {sep})"
 
 # %% ../nbs/11a_demo.ipynb #73c8962d
 COMPARISON_META = ('db_range', 'db_source', 'bootstrap', 'difference', 'equalise_buildings')   # what metrics.json keeps of the comparison
