@@ -12,7 +12,8 @@ such as saved images are skipped) and each line is searched for:
 - a `file://` URL of a local path.
 
 A path is only a path where it starts: the root must not follow a letter, a digit or one of `_ . / ~ - $ } )`, so
-`https://host/home/x`, `data/home/x`, `../work/x`, `~/work/x`, `$HOME/x` and `{out}/home/x` pass.
+a root inside a URL, after a relative folder (`data/`, `../`), after `~` or `$HOME`, or after a template such as
+`{out}` passes.
 
 Allowed, by rule (not by file): relative paths; `~/...` and `$HOME/...`; the standard system folders that are the
 same on every machine (/usr, /etc, /bin, /dev, /proc, /sys, /var/lib, `#!/usr/bin/env`); and paths under /tmp,
