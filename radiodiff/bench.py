@@ -15,12 +15,13 @@ __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'CPU_TARGETS', 'compare_
            'sample_reencoding', 'bench_plan', 'format_bench', 'run_bench', 'compare_targets']
 
 # %% ../nbs/14_bench.ipynb #ba96ccbd
-from .config import Config, load_config, find_config, apply_overrides
-# the FLOP counter and the devices' peaks live with the trainer (which logs MFU); the bench uses the same ones
+from .config import Config, find_config
+# the FLOP counter and the devices' peaks (radiodiff.precision): the trainer's MFU uses the same ones
 from .precision import device_peak_flops, count_flops
 from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw, place_step
 from .evaluate import compute_metrics
 from .ldm import build_ldm
+from .load import as_config
 from .sde import Denoiser
 from .vae import build_vae
 from torch.nn.attention import SDPBackend, sdpa_kernel
@@ -228,12 +229,9 @@ def _entry(plain_s, fast_s, unit, per_call: float):
     return {'plain': conv(plain_s), 'fast': conv(fast_s), 'unit': unit, 'speedup': plain_s / fast_s}
 
 def _as_config(cfg, overrides=()):
-    "(Config, name) from a Config, a YAML path or a shipped config name."
-    if isinstance(cfg, Config):
-        return (apply_overrides(copy.deepcopy(cfg), list(overrides)) if overrides else cfg), 'Config'
-    path = Path(cfg)
-    if not path.exists(): path = find_config(str(cfg))
-    return load_config(path, list(overrides)), Path(path).name
+    "(Config, name) from a Config (used as it is when there are no overrides), a YAML path or a shipped config name."
+    if isinstance(cfg, Config): return (as_config(cfg, overrides) if overrides else cfg), 'Config'
+    return as_config(cfg, overrides), find_config(cfg).name   # radiodiff.load.as_config: the one reader
 
 # %% ../nbs/14_bench.ipynb #6dd36284
 def _vae_train(cfg, image, device, bf16, channels_last, T, seed):

@@ -11,7 +11,7 @@ from typing import Optional, Sequence, Union
 from torch import nn
 
 # %% auto #0
-__all__ = ['OFFICIAL_SUFFIXES', 'saved_config', 'vae_path', 'trained_phase', 'load_model']
+__all__ = ['OFFICIAL_SUFFIXES', 'saved_config', 'as_config', 'vae_path', 'trained_phase', 'load_model']
 
 # %% ../nbs/07d_load.ipynb #51141896
 from .config import Config, apply_overrides, config_from_dict, config_to_dict, find_config, read_yaml
@@ -33,7 +33,7 @@ def saved_config(path) -> Path:
     raise FileNotFoundError(f"no config.yaml saved with {path} (looked in {', '.join(str(c.parent) for c in cands)}); "
                             f"pass cfg= (a config file or a shipped config name) with the config the weights were trained with")
 
-def _as_config(cfg, overrides: Sequence[str] = ()) -> Config:
+def as_config(cfg, overrides: Sequence[str] = ()) -> Config:
     "`cfg` as a `Config` (a Config, a path, or a shipped name: ours or the official layout), with `overrides` applied."
     if isinstance(cfg, Config): return apply_overrides(config_from_dict(config_to_dict(cfg)), overrides)   # a copy
     return read_config(find_config(cfg), overrides)
@@ -115,10 +115,10 @@ def load_model(path,                          # results folder, checkpoint folde
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"ckpt: {path} does not exist")
     if path.is_file() and path.suffix in OFFICIAL_SUFFIXES:
-        given = None if cfg is None else _as_config(cfg, overrides)
+        given = None if cfg is None else as_config(cfg, overrides)
         model, _ = official_model(*read_official(path, True if use_ema is None else use_ema, trusted), given)
         return model.to(device).eval()
-    cfg = _as_config(saved_config(path) if cfg is None else cfg, overrides)
+    cfg = as_config(saved_config(path) if cfg is None else cfg, overrides)
     use_ema = cfg.sampler.use_ema if use_ema is None else use_ema
     if cfg.model.kind == 'radiounet': model = _load_radiounet(cfg, path, use_ema)
     else: model = _load_ldm(cfg, path, use_ema, model)
