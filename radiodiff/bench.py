@@ -17,7 +17,7 @@ __all__ = ['BENCH_SECTIONS', 'SPEEDUPS', 'GPU_TARGETS', 'CPU_TARGETS', 'compare_
 # %% ../nbs/14_bench.ipynb #ba96ccbd
 from .config import Config, find_config
 # the FLOP counter and the devices' peaks (radiodiff.precision): the trainer's MFU uses the same ones
-from .precision import device_peak_flops, count_flops
+from .precision import device_peak_flops, count_flops, synchronize
 from .precision import autocast as precision_autocast, fast_bf16, prepare_for_speed, set_layout, adamw, place_step
 from .evaluate import compute_metrics
 from .ldm import build_ldm
@@ -27,10 +27,6 @@ from .vae import build_vae
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
 # %% ../nbs/14_bench.ipynb #80d49d3a
-def _sync(device):
-    device = torch.device(device)
-    if device.type == 'cuda': torch.cuda.synchronize(device)
-
 def compare_times(fns: dict, repeats: int = 5, warmup: int = 2, device='cpu') -> dict:
     "Median seconds per call of each variant in `fns` ({name: zero-argument callable}), run interleaved."
     if repeats < 1: raise ValueError(f"repeats: must be >= 1, got {repeats}")
@@ -40,9 +36,9 @@ def compare_times(fns: dict, repeats: int = 5, warmup: int = 2, device='cpu') ->
     times = {k: [] for k in fns}
     for _ in range(repeats):
         for k, fn in fns.items():
-            _sync(device); t0 = time.perf_counter()
+            synchronize(device); t0 = time.perf_counter()
             fn()
-            _sync(device); times[k].append(time.perf_counter() - t0)
+            synchronize(device); times[k].append(time.perf_counter() - t0)
     return {k: statistics.median(v) for k, v in times.items()}
 
 # %% ../nbs/14_bench.ipynb #f3b75b71
@@ -62,9 +58,9 @@ def peak_memory(fn: Callable, device='cpu') -> dict:
     "Peak memory of one call of `fn`: `{'bytes', 'method', ...}` (CUDA allocator peak, or CPU resident-set growth)."
     device = torch.device(device)
     if device.type == 'cuda':
-        _sync(device); torch.cuda.reset_peak_memory_stats(device)
+        synchronize(device); torch.cuda.reset_peak_memory_stats(device)
         before = torch.cuda.memory_allocated(device)
-        fn(); _sync(device)
+        fn(); synchronize(device)
         return {'bytes': int(torch.cuda.max_memory_allocated(device)), 'before_bytes': int(before),
                 'method': 'cuda.max_memory_allocated'}
     gc.collect()
@@ -95,9 +91,9 @@ def gemm_peak_flops(dtype: torch.dtype = torch.float32,  # the dtype of the prod
         a @ b                                               # warm-up (kernel selection, page faults)
         best = float('inf')
         for _ in range(max(1, repeats)):
-            _sync(device); t0 = time.perf_counter()
+            synchronize(device); t0 = time.perf_counter()
             a @ b
-            _sync(device); best = min(best, time.perf_counter() - t0)
+            synchronize(device); best = min(best, time.perf_counter() - t0)
     finally:
         torch.set_num_threads(old)
     return 2 * n ** 3 / best

@@ -23,8 +23,8 @@ from .data import build_dataset
 from .evaluate import compute_metrics
 from .ldm import build_ldm
 from .load import load_model
-from .maps import db_window, mask_building_pixels
-from .precision import autocast, fast_bf16, prepare_for_speed
+from .maps import DB_WINDOWS, db_window, mask_building_pixels
+from .precision import autocast, fast_bf16, prepare_for_speed, synchronize
 from .sample import map_generators
 from .sde import Denoiser
 from .stats import coverage_counts, crps_gaussian, ensemble_coverage
@@ -57,7 +57,7 @@ def front_settings(steps: Sequence[int] = FRONT_STEPS, ks: Sequence[int] = FRONT
 
 # %% ../nbs/14a_front.ipynb #026c0215
 def front_metrics(pred: torch.Tensor, target: torch.Tensor, std: Optional[torch.Tensor] = None, k: int = 1,
-                  window: tuple = (-147.0, -47.84), keep: Optional[torch.Tensor] = None) -> dict:
+                  window: tuple = DB_WINDOWS['radiomapseer'], keep: Optional[torch.Tensor] = None) -> dict:
     "Error (NMSE, RMSE gray and dB, SSIM) and, for `k` > 1 with `std`, coverage within 1 and 2 std (with the perfect-ensemble reference) and CRPS."
     if k > 1 and std is None: raise ValueError(f"std: needed for k = {k} > 1 (the spread of the samples)")
     m = compute_metrics(pred.float(), target.float(), db_range=window)
@@ -76,10 +76,6 @@ def front_metrics(pred: torch.Tensor, target: torch.Tensor, std: Optional[torch.
     return out
 
 # %% ../nbs/14a_front.ipynb #53fbeb8a
-def _sync(device):
-    "Wait for queued GPU work (for timing); nothing on a CPU."
-    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
-
 def sample_setting(model, cond: torch.Tensor, names: Sequence[str], setting: dict, seed: int = 0,
                    mask_buildings: bool = False, precision: str = 'no') -> tuple:
     "(mean maps, std maps or None, seconds) of `model` on `cond` with the sampler of `setting` (`front_settings`)."
@@ -87,17 +83,17 @@ def sample_setting(model, cond: torch.Tensor, names: Sequence[str], setting: dic
     den = Denoiser(model.denoiser.net, sde)
     k = int(setting['k'])
     gens = map_generators(seed, names)
-    _sync(cond.device); t0 = time.perf_counter()
+    synchronize(cond.device); t0 = time.perf_counter()
     with torch.no_grad(), autocast(precision, cond.device):
         res = model.sample(cond, steps=int(setting['steps']), generator=gens if len(gens) > 1 else gens[0],
                            mask_buildings=mask_buildings, num_samples=k, return_std=k > 1, denoiser=den)
-    _sync(cond.device); dt = time.perf_counter() - t0
+    synchronize(cond.device); dt = time.perf_counter() - t0
     mean, std = res if k > 1 else (res, None)
     return mean.float(), (None if std is None else std.float()), dt
 
 # %% ../nbs/14a_front.ipynb #8d30acfd
 def measure_front(model, cond: torch.Tensor, target: torch.Tensor, names: Sequence[str], settings: Sequence[dict],
-                  seed: int = 0, batch_size: int = 16, window: tuple = (-147.0, -47.84), mask_buildings: bool = False,
+                  seed: int = 0, batch_size: int = 16, window: tuple = DB_WINDOWS['radiomapseer'], mask_buildings: bool = False,
                   precision: str = 'no', progress: bool = False) -> list[dict]:
     "One row per setting: the setting, `front_metrics` over all maps of `cond`/`target` (B, ., H, W) and `ms_per_map`."
     if not (len(cond) == len(target) == len(names)) or len(cond) == 0:

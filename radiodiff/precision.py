@@ -14,7 +14,8 @@ from torch.utils.flop_counter import FlopCounterMode
 # %% auto #0
 __all__ = ['PRECISIONS', 'FUSED_ADAMW_DEVICES', 'PEAK_BF16_FLOPS', 'cpu_bf16_flags', 'fast_bf16', 'resolve_precision', 'autocast',
            'at_least_fp32', 'set_layout', 'compile_targets', 'prepare_for_speed', 'prepare_for_sampling',
-           'fused_adamw_ok', 'adamw', 'place_step', 'load_optimizer_state', 'device_peak_flops', 'count_flops']
+           'fused_adamw_ok', 'adamw', 'place_step', 'load_optimizer_state', 'device_peak_flops', 'count_flops',
+           'synchronize']
 
 # %% ../nbs/00a_precision.ipynb #1780a087
 PRECISIONS = ('auto', 'no', 'bf16', 'fp16')
@@ -131,3 +132,7 @@ def count_flops(fn: Callable) -> int:
     "FLOPs of one call of `fn` (matmuls and convolutions, forward and backward) by `FlopCounterMode`."
     with FlopCounterMode(display=False) as counter: fn()
     return int(counter.get_total_flops())
+
+def synchronize(device):
+    "Wait for the work queued on `device` (a CUDA GPU runs asynchronously: timings need it); nothing to wait for on a CPU."
+    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)

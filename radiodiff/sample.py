@@ -22,7 +22,7 @@ from .config import load_config, masks_buildings
 from .data import build_dataset, read_gray
 from .load import load_model
 from .maps import STD_DIR, list_map_names, map_name_key, write_map, write_std
-from .precision import autocast, prepare_for_sampling, resolve_precision
+from .precision import autocast, prepare_for_sampling, resolve_precision, synchronize
 
 # %% ../nbs/09b_sample.ipynb #38e4f2a2
 def resize_to_native(maps: torch.Tensor,  # (B, 1, h, w) predictions in [0, 1] at the model's size
@@ -103,11 +103,6 @@ def map_generators(seed: int, names: Sequence[str]) -> list:
     return [torch.Generator().manual_seed(map_seed(seed, n)) for n in names]
 
 # %% ../nbs/09b_sample.ipynb #9f91355f
-def _sync(device):
-    "Wait for the queued GPU work (for timing); nothing to wait for on a CPU."
-    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
-
-
 def _sample_maps(model, cond: torch.Tensor, gens: list, kw: dict):
     "`model.sample` on `cond` with map j's noise from `gens[j]`: one call if the model takes per-map generators, else one per map."
     if getattr(model, 'per_map_generators', False) or len(gens) == 1:
@@ -123,10 +118,10 @@ def _sample_batch(model, ds, idx: list, a: SimpleNamespace, mask: bool, resize: 
     names = [b['name'] for b in items]
     cond = torch.stack([b['cond'] for b in items]).to(a.device)         # (B, 3, H, W) in [-1, 1]
     extra = {'num_samples': a.k, 'return_std': True} if a.k > 1 else {}   # k samples: their mean and std (nbs/07_ldm)
-    _sync(a.device); t0 = time.perf_counter()
+    synchronize(a.device); t0 = time.perf_counter()
     with torch.no_grad(), autocast(precision, a.device):   # bf16 where fast (nbs/00a_precision)
         res = _sample_maps(model, cond, map_generators(a.seed, names), dict(steps=a.steps, mask_buildings=mask and not resize, **extra))
-    _sync(a.device); dt = time.perf_counter() - t0
+    synchronize(a.device); dt = time.perf_counter() - t0
     if a.k > 1 and not (isinstance(res, (tuple, list)) and len(res) == 2):
         raise ValueError(f"sampler.num_samples is {a.k} but model.sample returned one map batch, not (mean, std); "
                          "a model that draws no samples (RadioUNet) needs sampler.num_samples: 1")
