@@ -23,7 +23,7 @@ from .data import RadioMapSeer
 from .evaluate import compute_metrics
 from .ldm import LatentDiffusion
 from .load import load_model, saved_config
-from .maps import db_window, map_name_key, mask_building_pixels
+from .maps import db_window, from_unit, map_name_key, mask_building_pixels, to_unit
 from .measure import (check_points, measurement_channels, measurement_rng, random_points,
                                read_measurements_csv, sample_measurements)
 from .radiounet import RadioUNet
@@ -79,7 +79,7 @@ def predict_maps(model, cond: torch.Tensor, meas: torch.Tensor, num_samples: int
     if mode == 'guided': kw.update(measurements=meas, guidance=guidance)
     with torch.no_grad(): x, std = model.sample(c, **kw)
     known = meas[:, 1:2] > 0
-    return torch.where(known, (meas[:, :1] + 1) / 2, x), std.masked_fill(known, 0)
+    return torch.where(known, to_unit(meas[:, :1]), x), std.masked_fill(known, 0)
 
 # %% ../nbs/09e_active.ipynb #11c9a53e
 def free_pixels(cond: torch.Tensor, meas: torch.Tensor) -> np.ndarray:
@@ -179,7 +179,7 @@ SCORE_KEYS = ('nmse', 'nmse_unmeasured', 'rmse', 'rmse_unmeasured', 'rmse_db', '
 def _truth01(items: Sequence[dict]) -> tuple:
     "`(cond (B, 3, H, W), truth (B, 1, H, W) in [0, 1] with buildings 0, names)` of data set items."
     cond = torch.stack([it['cond'][:BASE_COND_CHANNELS] for it in items]).float()
-    truth = mask_building_pixels((torch.stack([it['image'] for it in items]).float() + 1) / 2, cond)
+    truth = mask_building_pixels(to_unit(torch.stack([it['image'] for it in items]).float()), cond)
     return cond, truth, [it['name'] for it in items]
 
 def _scores(pred: torch.Tensor, truth: torch.Tensor, meas: torch.Tensor, db_range) -> dict:
@@ -205,7 +205,7 @@ def _start(items: Sequence[dict], truth: torch.Tensor, cond: torch.Tensor, n0: i
 
 def _add(meas: torch.Tensor, i: int, ys, xs, truth: torch.Tensor):
     "Add the true values at `(ys, xs)` to map `i` of `meas` (B, 2, H, W) in place."
-    meas[i, 0, ys, xs] = truth[i, 0, ys, xs] * 2 - 1
+    meas[i, 0, ys, xs] = from_unit(truth[i, 0, ys, xs])
     meas[i, 1, ys, xs] = 1.0
 
 def _count(k, S: int) -> int:

@@ -22,6 +22,7 @@ from .precision import autocast as precision_autocast, fast_bf16, prepare_for_sp
 from .evaluate import compute_metrics
 from .ldm import build_ldm
 from .load import as_config
+from .maps import to_unit
 from .sde import Denoiser
 from .vae import build_vae
 from torch.nn.attention import SDPBackend, sdpa_kernel
@@ -124,7 +125,7 @@ def sample_reencoding(ldm, cond: torch.Tensor, steps: int = 5, generator: Option
     model_fn = lambda z_t, t: den(z_t, t, den.encode_cond(cond))
     z0 = den.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device, dtype=cond.dtype)
     x = ldm.vae.decode(z0 / ldm.scale_factor.to(z0.dtype))
-    return ((x + 1) / 2).clamp(0, 1)
+    return to_unit(x).clamp(0, 1)
 
 # %% ../nbs/14_bench.ipynb #02d678c8
 _PLAIN = dict(cache=False, cond_once=False, bf16=False, cl=False, compile=False, math=False, fused=False)   # the official code's way

@@ -19,7 +19,7 @@ __all__ = ['TX_ENCODINGS', 'split_map_ids', 'split_names', 'read_gray', 'encode_
            'build_dataset', 'check_data_files', 'loader_seed', 'DataStream']
 
 # %% ../nbs/01_data.ipynb #77cd83e0
-from .maps import gain_dir, list_map_names, map_name_key
+from .maps import from_unit, gain_dir, list_map_names, map_name_key
 from .measure import as_measurement_config, read_measurements_csv, sample_measurements
 
 # %% ../nbs/01_data.ipynb #6f4dd986
@@ -264,7 +264,7 @@ def condition(self: RadioMapSeer, idx: int) -> dict:
     if self.measurements is not None: return {k: v for k, v in self[idx].items() if k != 'image'}   # the values need the gain
     m, t = self._index(idx)
     cond = self._cond(m, t, read_gray(self.building_dir / f'{m}.png', self.native_size))
-    return {'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
+    return {'cond': torch.from_numpy(from_unit(cond / 255)), 'name': f'{m}_{t}'}
 
 # %% ../nbs/01_data.ipynb #b21dea4f
 @patch
@@ -278,7 +278,7 @@ def __getitem__(self: RadioMapSeer, idx: int) -> dict:
     meas = None if self.measurements is None else self._measure(m, t, image, cond[0] > 0)   # before filling: true values
     if self.fill_buildings: image = fill_building_pixels(image, cond[0] > 0)
     image = image[None]
-    item = {'image': torch.from_numpy(image / 255 * 2 - 1), 'cond': torch.from_numpy(cond / 255 * 2 - 1), 'name': f'{m}_{t}'}
+    item = {'image': torch.from_numpy(from_unit(image / 255)), 'cond': torch.from_numpy(from_unit(cond / 255)), 'name': f'{m}_{t}'}
     return item if meas is None else self._with_measurements(item, meas)
 
 # %% ../nbs/01_data.ipynb #39137125

@@ -19,7 +19,7 @@ from .config import Config, find_config, load_config, masks_buildings
 from .data import RadioMapSeer, _condition, _resize, read_gray
 from .evaluate import compute_metrics
 from .figures import plot_maps
-from .maps import db_window
+from .maps import db_window, from_unit, to_unit
 from .load import load_model, saved_config
 from .synth import gain_to_gray, path_gain_db
 
@@ -43,7 +43,7 @@ def condition_for(buildings: np.ndarray,            # (N, N) building mask (bool
     tx = np.zeros((n, n), np.float32); tx[y, x] = 255
     third = gray(cars) if cars is not None else gray(b)
     cond = _condition(gray(b), tx, third, s, tx_encoding)
-    return torch.from_numpy(cond / 255 * 2 - 1)
+    return torch.from_numpy(from_unit(cond / 255))
 
 # %% ../nbs/12_explore.ipynb #b04d8654
 def synthetic_truth(buildings: np.ndarray, tx_pos: tuple, image_size: Optional[int] = None,
@@ -307,7 +307,7 @@ def condition(self: Explorer) -> dict:
     ds, m, t = self._ds, self.map.value, self.tx.value
     if self.mode.value == 'data':
         item = ds[ds.map_ids.index(m) * ds.num_tx + t]
-        return {'cond': item['cond'], 'truth': (item['image'] + 1) / 2, 'name': f'map {m}, Tx {t}',
+        return {'cond': item['cond'], 'truth': to_unit(item['image']), 'name': f'map {m}, Tx {t}',
                 'truth_label': 'ground truth', 'tx_pos': tuple(int(v) for v in self._data_tx_pos())}
     buildings = read_gray(ds.building_dir / f'{m}.png') > 0
     cars = read_gray(ds.car_dir / f'{m}.png') > 0 if ds.cars else None

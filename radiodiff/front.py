@@ -23,7 +23,7 @@ from .data import build_dataset
 from .evaluate import compute_metrics
 from .ldm import build_ldm
 from .load import load_model
-from .maps import DB_WINDOWS, db_window, mask_building_pixels
+from .maps import DB_WINDOWS, db_window, mask_building_pixels, to_unit
 from .precision import autocast, fast_bf16, prepare_for_speed, synchronize
 from .sample import map_generators
 from .sde import Denoiser
@@ -175,7 +175,7 @@ def front_data(cfg, split: str = 'val', num_maps: Optional[int] = 32, device='cp
     idx = sorted({int(round(i)) for i in np.linspace(0, len(ds) - 1, n)})
     items = [ds[i] for i in idx]
     cond = torch.stack([b['cond'] for b in items]).float().to(device)
-    target = ((torch.stack([b['image'] for b in items]).float() + 1) / 2).clamp(0, 1).to(device)
+    target = to_unit(torch.stack([b['image'] for b in items]).float()).clamp(0, 1).to(device)
     mask = masks_buildings(cfg)
     if mask: target = mask_building_pixels(target, cond)
     return cond, target, [b['name'] for b in items], mask

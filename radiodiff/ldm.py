@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.utils.data import Dataset, DataLoader
 from .sde import ConstantDriftSDE, Denoiser, _randn
-from .maps import mask_building_pixels
+from .maps import mask_building_pixels, to_unit
 from .unet import build_unet, rename_legacy_aft_keys
 from .vae import build_vae
 from safetensors import safe_open
@@ -149,8 +149,8 @@ def sample(self: LatentDiffusion, cond: torch.Tensor, steps: int = 5, generator:
     z0 = den.sde.sample(model_fn, shape, steps, generator=generator, device=cond.device,
                         dtype=cond.dtype, progress=progress)
     x = self.vae.decode(z0 / self.scale_factor.to(z0.dtype))
-    x = ((x + 1) / 2).clamp(0, 1)
-    if meas is not None and paste: x = torch.where(meas[:, 1:2] > 0, ((meas[:, :1] + 1) / 2).to(x.dtype), x)   # the measured values
+    x = to_unit(x).clamp(0, 1)
+    if meas is not None and paste: x = torch.where(meas[:, 1:2] > 0, to_unit(meas[:, :1]).to(x.dtype), x)   # the measured values
     xs = x.view(B, k, *x.shape[1:])                      # (B, k, 1, H, W): the k samples of each map
     if k > 1: x = xs.mean(1)                             # the ensemble mean (see below)
     if return_std:                                       # sum of squares about the first sample: 0 if all equal

@@ -17,7 +17,7 @@ __all__ = ['GAIN_MIN_DB', 'GAIN_MAX_DB', 'measurement_rng', 'measurement_count',
 
 # %% ../nbs/01c_measure.ipynb #6831043c
 from .config import MeasurementConfig, MEASUREMENT_KINDS, _check_measurements
-from .maps import DB_WINDOWS, db_to_gray, gray_to_db
+from .maps import DB_WINDOWS, db_to_gray, from_unit, gray_to_db
 
 # %% ../nbs/01c_measure.ipynb #96aa2ce6
 GAIN_MIN_DB, GAIN_MAX_DB = DB_WINDOWS['radiomapseer']   # the data set's dB window (the maps room, nbs/01a_maps)
@@ -162,7 +162,7 @@ def measurement_channels(ys, xs, values, size: int) -> torch.Tensor:
     "(2, size, size) float32 in [-1, 1]: the gray `values` at `(ys, xs)` on an empty map (-1), and the mask (1 measured, -1 not)."
     out = -torch.ones(2, size, size)
     ys, xs = torch.as_tensor(np.asarray(ys), dtype=torch.long), torch.as_tensor(np.asarray(xs), dtype=torch.long)
-    out[0, ys, xs] = torch.as_tensor(np.asarray(values, dtype=np.float64) / 255 * 2 - 1, dtype=torch.float32)
+    out[0, ys, xs] = torch.as_tensor(from_unit(np.asarray(values, dtype=np.float64) / 255), dtype=torch.float32)
     out[1, ys, xs] = 1.0
     return out
 

@@ -15,7 +15,7 @@ __all__ = ['ENCODER', 'DECODER', 'FIRST_WIDTHS', 'SECOND_WIDTHS', 'HEAD_WIDTH', 
 
 # %% ../nbs/07c_radiounet.ipynb #96f53fe6
 from .config import Config, measurement_channels
-from .maps import mask_building_pixels
+from .maps import mask_building_pixels, to_unit
 
 # %% ../nbs/07c_radiounet.ipynb #9b982f07
 ENCODER = ((3, 1), (5, 2), (5, 2), (5, 1), (5, 2), (3, 1), (5, 2), (5, 2), (5, 2))     # (kernel, max-pool) per layer
@@ -92,7 +92,7 @@ class RadioUNet(nn.Module):
         if cond.shape[-2] % 64 or cond.shape[-1] % 64:
             raise ValueError(f"cond: H and W must be multiples of 64 (six 2x2 poolings), got {tuple(cond.shape[-2:])}")
         if self.measurements: cond = torch.cat([cond[:, :self.in_chans], cond[:, 3:5]], 1)
-        return (cond[:, :self.in_chans + 2 * self.measurements] + 1) / 2
+        return to_unit(cond[:, :self.in_chans + 2 * self.measurements])
 
     def forward(self, cond: torch.Tensor) -> tuple:
         "(first, second) maps; the second U-Net sees the first's map detached (it never trains the first)."

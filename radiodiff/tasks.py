@@ -21,6 +21,7 @@ from .data import build_dataset
 from .ldm import LatentCache, build_ldm
 from .load import vae_path
 from .losses import build_vae_loss
+from .maps import to_unit
 from .radiounet import build_radiounet
 from .vae import build_vae
 from .ldm import denoiser_state_dict
@@ -118,7 +119,7 @@ class VAETask(TrainTask):
 
     def preview(self, model, batch, generator):
         recon, _ = model(batch['image'], sample=False)
-        return {'cond': (batch['cond'] + 1) / 2, 'target': (batch['image'] + 1) / 2, 'prediction': (recon + 1) / 2}
+        return {'cond': to_unit(batch['cond']), 'target': to_unit(batch['image']), 'prediction': to_unit(recon)}
 
 # %% ../nbs/07b_tasks.ipynb #917a0c4f
 class LDMTask(TrainTask):
@@ -160,7 +161,7 @@ class LDMTask(TrainTask):
 
     def preview(self, model, batch, generator):
         pred = self.ldm.sample(batch['cond'], steps=self.cfg.sde.sampling_steps, generator=generator, denoiser=model)
-        return {'cond': (batch['cond'] + 1) / 2, 'target': (batch['image'] + 1) / 2, 'prediction': pred}
+        return {'cond': to_unit(batch['cond']), 'target': to_unit(batch['image']), 'prediction': pred}
 
 # %% ../nbs/07b_tasks.ipynb #d8ca4099
 class RadioUNetTask(TrainTask):
@@ -185,7 +186,7 @@ class RadioUNetTask(TrainTask):
 
     def loss(self, model: nn.Module, batch: dict):
         "(loss, logs): the MSE of the first and/or second map against the target in [0, 1], per the phase."
-        target = (batch['image'].float() + 1) / 2                       # (B, 1, H, W) in [0, 1]
+        target = to_unit(batch['image'].float())                       # (B, 1, H, W) in [0, 1]
         first, second = model(batch['cond'])
         logs = {}
         if self.phase != 'second': logs['mse_first'] = ((first.float() - target) ** 2).mean()
@@ -200,4 +201,4 @@ class RadioUNetTask(TrainTask):
         return self.loss(model, batch)
 
     def preview(self, model, batch, generator):
-        return {'cond': (batch['cond'] + 1) / 2, 'target': (batch['image'] + 1) / 2, 'prediction': model.sample(batch['cond'])}
+        return {'cond': to_unit(batch['cond']), 'target': to_unit(batch['image']), 'prediction': model.sample(batch['cond'])}
