@@ -18,7 +18,7 @@ requirements of the package.
 JupyterLab runs in a temporary folder with its own settings, workspaces and runtime folders (nothing is written to
 the user's Jupyter folders), with news and update checks off, and is stopped at the end with its kernels.
 """
-import argparse, base64, contextlib, hashlib, importlib.util, io, json, os, shutil, socket, subprocess, sys, tempfile
+import argparse, contextlib, hashlib, importlib.util, io, json, os, shutil, socket, subprocess, sys, tempfile
 import time, urllib.request
 from pathlib import Path
 
@@ -175,7 +175,9 @@ def check_explorer(nb: Path, shot: Path, button: str = 'sample (new seed)', time
     res = {'notebook': nb.name, 'problems': [], 'steps': {}}
     with tempfile.TemporaryDirectory(prefix='browser_check_') as d:
         folder = Path(d); shutil.copy(nb, folder / nb.name)    # a copy: JupyterLab's autosave leaves `nb` alone
-        for p in links: (folder / Path(p).name).symlink_to(Path(p).resolve())
+        for link in links:                                   # PATH, or NAME=PATH
+            name, _, path = link.rpartition('=')
+            (folder / (name or Path(path).name)).symlink_to(Path(path).resolve())
         t0 = time.time()
         with jupyter_lab(folder) as url, browser_page(width, height) as (page, console):
             from playwright.sync_api import TimeoutError as PageTimeout
@@ -199,6 +201,8 @@ def shoot_page(page_path: Path, shot: Path, at: str = None, width: int = 1100, h
     res = {'page': page_path.name, 'problems': []}
     t0 = time.time()
     with browser_page(width, height) as (page, console):
+        failed = []
+        page.on('requestfailed', lambda r: failed.append(r.url))
         page.goto(page_path.resolve().as_uri(), wait_until='load')
         page.wait_for_timeout(1500)                     # MathJax typesets after load
         if at:
@@ -208,7 +212,14 @@ def shoot_page(page_path: Path, shot: Path, at: str = None, width: int = 1100, h
         broken = page.evaluate('[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src.slice(0, 80))')
         res['images'] = page.evaluate('document.images.length')
         res['tables'] = page.evaluate('document.querySelectorAll("table").length')
-        res['problems'] += [f'broken image: {b}' for b in broken] + console
+        # what a page loads from the network (nbconvert's template: require.js, mermaid from CDNs) cannot load here:
+        # listed, not counted as problems; what fails locally is
+        remote = sorted({u for u in failed if not u.startswith('file:')})
+        hosts = {u.split('/')[2] for u in remote}
+        res['not_loaded_offline'] = remote
+        res['problems'] += [f'broken image: {b}' for b in broken] + [f'not loaded: {u}' for u in failed if u.startswith('file:')]
+        res['problems'] += [c for c in console if not ('Failed to load resource' in c and remote)
+                            and not any(h in c for h in hosts)]
         res['screenshot_bytes'] = save_small_png(page.screenshot(), shot)
         res['screenshot'] = str(shot)
     res['seconds'] = round(time.time() - t0, 1)
@@ -225,8 +236,8 @@ def main(argv=None) -> int:
     e.add_argument('--shot', type=Path, required=True, help='where the screenshot goes (PNG)')
     e.add_argument('--button', default='sample (new seed)', help="the button to click (default: the explorer's sample button)")
     e.add_argument('--timeout', type=float, default=300, help='seconds to wait for each figure (default 300)')
-    e.add_argument('--link', nargs='+', default=[], metavar='PATH',
-                   help='files or folders the notebook opens by relative path: linked next to its copy under their names')
+    e.add_argument('--link', nargs='+', default=[], metavar='[NAME=]PATH',
+                   help='files or folders the notebook opens by relative path: linked next to its copy (as NAME)')
     p = sub.add_parser('page', help='screenshot a local HTML page (a chapter processed by tools/proc_docs.py --html)')
     p.add_argument('html', type=Path)
     p.add_argument('--shot', type=Path, required=True, help='where the screenshot goes (PNG)')

@@ -11,7 +11,8 @@ directive or a show_doc breaks.
   python tools/proc_docs.py --only 06_sde 12_explore       # just these chapters (others already in --out stay)
   python tools/proc_docs.py --only 06_sde --html /tmp/html 06_sde.ipynb   # and look at one as HTML
 
-`--html` uses `jupyter nbconvert` (a dev tool, not a dependency of the package).
+`--html` uses `jupyter nbconvert` (a dev tool, not a dependency of the package); formulas render offline when Debian's
+`libjs-mathjax` is installed (else MathJax is loaded from its CDN).
 """
 import argparse, json, os, shutil, subprocess, sys, time, traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -76,9 +77,13 @@ def process(out: Path, workers: int, only=None) -> int:
     return failed
 
 
+MATHJAX = Path('/usr/share/javascript/mathjax/MathJax.js')   # Debian's libjs-mathjax: formulas without the network
+
+
 def html(out: Path, dest: Path, names) -> int:
     dest.mkdir(parents=True, exist_ok=True)
-    r = subprocess.run([sys.executable, '-m', 'nbconvert', '--to', 'html', '--output-dir', str(dest),
+    mj = [f'--HTMLExporter.mathjax_url={MATHJAX.as_uri()}?config=TeX-AMS_HTML'] if MATHJAX.exists() else []   # else the CDN
+    r = subprocess.run([sys.executable, '-m', 'nbconvert', '--to', 'html', '--output-dir', str(dest), *mj,
                         *[str(out / n) for n in names]], capture_output=True, text=True)
     if r.returncode: print(r.stderr[-3000:]); return 1
     for p in out.iterdir():   # the pictures the chapters link to (images/diagrams/...), next to the HTML as on the site
