@@ -24,6 +24,7 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = shlex.split(cfg.get('dev_requirements', ''))
+browser_requirements = shlex.split(cfg.get('browser_requirements', ''))   # tools/browser_check.py (development only)
 
 setuptools.setup(
     name=cfg['lib_name'],
@@ -39,7 +40,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={cfg['lib_name']: ['configs/*.yaml']},  # the shipped configs (radiodiff.config.find_config)
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'browser': browser_requirements},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + cfg['min_python'],
     long_description=open('README.md', encoding='utf-8').read(),

@@ -12,8 +12,8 @@ no error. It saves a screenshot of the notebook and prints what it measured.
 The last line printed is a JSON summary. Exit status: 0 all checks passed; 1 a check failed (the reasons are in the
 summary's `problems`); 77 skipped, because Debian's `chromium`, `playwright` (its Python package: the browser is the
 system's, so `playwright install` is not needed) or `jupyterlab` is missing; the summary's `skipped` says which.
-These are development tools only (`pip install jupyterlab playwright`, `apt-get install chromium`), never
-requirements of the package.
+These are development tools only (`pip install -e ".[browser]"`, which installs jupyterlab and playwright, and
+`apt-get install chromium`), never requirements of the package.
 
 JupyterLab runs in a temporary folder with its own settings, workspaces and runtime folders (nothing is written to
 the user's Jupyter folders), with news and update checks off, and is stopped at the end with its kernels.
