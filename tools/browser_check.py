@@ -189,7 +189,9 @@ def check_explorer(nb: Path, shot: Path, button: str = 'sample (new seed)', time
             if page.locator(FIGURE).count(): page.locator(FIGURE).first.scroll_into_view_if_needed()
             page.wait_for_timeout(500)
             res['problems'] += _problems_on_page(page) + console
-            res['screenshot_bytes'] = save_small_png(page.screenshot(), shot)
+            last = page.locator('.jp-Notebook .jp-Cell').last.bounding_box()    # down to the last cell, not the empty page below
+            clip = {'x': 0, 'y': 0, 'width': width, 'height': min(height, last['y'] + last['height'] + 24) if last else height}
+            res['screenshot_bytes'] = save_small_png(page.screenshot(clip=clip), shot)
             res['screenshot'] = str(shot)
     res['seconds'] = round(time.time() - t0, 1)
     res['ok'] = not res['problems']
