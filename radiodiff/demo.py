@@ -50,7 +50,13 @@ def _real_lines(real: dict, keys: list) -> list:
             '| radiodiff (trained on synthetic maps) | ' + ' | '.join(f'{rm[k]:.4g}' for k in keys) + ' |',
             '| free-space law fitted on the real maps | ' + ' | '.join(f'{rf[k]:.4g}' for k in keys) + ' |', '',
             f"On the real maps the model {'beats' if beats else 'does NOT beat'} the real-fitted free-space law on "
-            f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}" + _difference_text(real.get('difference')) + "."]
+            f"NMSE: {rm['nmse']:.4g} against {rf['nmse']:.4g}" + _difference_text(real.get('difference')) + "."] + _halves_lines(real.get('halves'))
+
+def _halves_lines(halves) -> list:
+    "Per half of the real maps (`realmaps.split_halves`; the generator was fitted on the fit half only), check half first; [] without."
+    return ['', *(f"{h.capitalize()} half ({v['maps']} maps{', held out from every fit' if h == 'check' else ', the generator was fitted on it'}): "
+                  f"model {v['model']:.4g}, law {v['law']:.4g}" + _difference_text(v['difference']) + "."
+                  for h, v in sorted((halves or {}).items(), key=lambda kv: kv[0] != 'check'))] if halves else []
 
 def _difference_text(d) -> str:
     "`, model minus law: +x [lo, hi] (95 %, paired by map)` from `evaluate_real`'s 'difference', or '' without one."
