@@ -51,8 +51,8 @@ class TrainTask:
         for m in self.extra.values(): m.to(device)
         return self
 
-    def setup(self, accelerator, results: Path):
-        "Called once the modules are on the device, before data loading (e.g. to build a latent cache)."
+    def setup(self, accelerator, results: Path, progress: bool = True):
+        "Called once the modules are on the device, before data loading (e.g. to build a latent cache; `progress`: may show a bar)."
 
     def wrapped(self, name: str) -> nn.Module:
         "The module `fit` prepares (wraps in DDP) for optimizer `name`; its forward must be what the task calls."
@@ -138,13 +138,13 @@ class LDMTask(TrainTask):
         self.ldm.to(device)
         return self
 
-    def setup(self, accelerator, results):
+    def setup(self, accelerator, results, progress: bool = True):
         if not self.cfg.model.latent_cache: return
         path = Path(results) / 'latent_cache' / 'train.safetensors'
         with accelerator.main_process_first():              # the main process encodes and writes, the others read
             self.train_set = LatentCache(self.train_set, self.ldm.vae, path=path, device=accelerator.device,
                                          batch_size=max(1, self.cfg.data.batch_size // accelerator.num_processes),
-                                         num_workers=self.cfg.data.num_workers, progress=accelerator.is_main_process)
+                                         num_workers=self.cfg.data.num_workers, progress=progress and accelerator.is_main_process)
 
     def wrapped(self, name):
         return self.ldm

@@ -209,7 +209,7 @@ def _start(cfg: Config, out, resume, val_batches: int) -> _Run:
     return _Run(cfg, results, acc, ck, _Log(results / 'train.log', acc.is_main_process), val_batches)
 
 # %% ../nbs/08_trainer.ipynb #e29ab512
-def _build_task(run: _Run, make_task) -> dict:
+def _build_task(run: _Run, make_task, progress: bool = True) -> dict:
     """The task (the same initial weights on every process), checked against the disk and its data, on the device and set
     up; the run's noise generator; the global RNGs seeded per process. Returns the trained modules by optimizer name."""
     cfg, tc, acc, device = run.cfg, run.tc, run.acc, run.device
@@ -220,7 +220,7 @@ def _build_task(run: _Run, make_task) -> dict:
     check_output_dir(run.results, checkpoint_bytes(task.model, task.extra))
     for ds in (task.train_set, task.val_set): check_data_files(ds)
     task.to(device)
-    task.setup(acc, run.results)
+    task.setup(acc, run.results, progress=progress)      # e.g. the latent cache's bar, only with `progress`
     run.generator = torch.Generator(device=device).manual_seed(seeds['generator'])
     seed_everything_local(seeds['global'])
     return modules
@@ -297,7 +297,7 @@ def _start_logging(run: _Run, progress: bool):
 # %% ../nbs/08_trainer.ipynb #9b7628e6
 def _setup(run: _Run, make_task, preview_count: int, progress: bool):
     "Build the task, EMA, data stream and optimizers (same seeds on every process for the weights); restore `run.ck`."
-    modules = _build_task(run, make_task)                # task, checks, the run's generator, per-process seeds
+    modules = _build_task(run, make_task, progress)              # task, checks, the run's generator, per-process seeds
     state = _prepare_training(run, modules)              # stream, EMA, checkpoint weights, FLOPs, prepared modules, optimizers
     if state is not None: _load_state_of(run, state)     # optimizers, grad scaler, RNG states (once the optimizers exist)
     _eval_data(run, preview_count)                       # validation loader, preview batch
