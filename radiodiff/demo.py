@@ -399,6 +399,7 @@ def write_measurement_report(out, density: list, active: list, real: Optional[li
     return out / 'report.md'
 
 # %% ../nbs/11a_demo.ipynb #a91074cf
+# tested below: the training, in the slow end-to-end cell
 def _train_measurement_models(out: Path, cfgs: dict, maps: int, tx: int, seed: int, timings: dict) -> dict:
     "Synthesize (or reuse) the data, train (or reuse) the VAE and plain LDM in `out`, the measurement models in `out/measurements`."
     resume = lambda d: 'latest' if latest_checkpoint(d) else None   # a re-run, or a default demo's run, continues where it stopped

@@ -240,6 +240,7 @@ from .maps import map_name_key
 from .stats import bootstrap_ci
 
 # %% ../nbs/09a_realmaps.ipynb #e5f52dca
+# tested below: with real_density_table on hand-made maps
 def real_items(real_root, cfg) -> list:
     """Every map of the real data set `real_root` (`layout_real`; all splits, sorted by name), read as the model's
     `cfg.data` says (size, Tx encoding, filled buildings), without measurements: data set items for `density_table`."""
