@@ -231,7 +231,7 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     print(f'report: {report}')
     return report
 
-# %% ../nbs/11a_demo.ipynb #b4a8648c
+# %% ../nbs/11a_demo.ipynb #0ae2db03
 from .active import DENSITIES, KINDS, RULES, active_rounds, density_table
 from .data import build_dataset
 from .load import load_model
@@ -239,7 +239,7 @@ from .maps import db_window
 from .realmaps import falls_steadily, over_maps, real_density_table
 from .stats import paired_difference
 
-# %% ../nbs/11a_demo.ipynb #1fe06d4f
+# %% ../nbs/11a_demo.ipynb #567fbda9
 MEASUREMENT_RANGE = (0.0, 0.04)   # the default training range: 0 to 4 % of the pixels, the densities the table scores
 
 def parse_measurements(text: str) -> tuple:
@@ -265,7 +265,7 @@ def measurement_overrides(f, kind: str = 'random') -> list:
     size = f'data.measurements.fraction={f[0]}' if len(f) == 1 else f'data.measurements.range=[{f[0]}, {f[1]}]'
     return [f'data.measurements.kind={kind}', size]
 
-# %% ../nbs/11a_demo.ipynb #ba9df80e
+# %% ../nbs/11a_demo.ipynb #c132413a
 def _measurement_configs(out: Path, seed: int, overrides, measurements, vae_steps, ldm_steps, sample_steps, radiounet_steps) -> dict:
     "The configs of the variant: 'vae', 'ldm' (plain, the default demo's), 'ldm_m' and 'radiounet_m' (with measurements)."
     overrides = list(overrides or [])
@@ -283,7 +283,7 @@ def _eval_items(cfg, eval_tx: Optional[int]) -> list:
     n = ds.num_tx if eval_tx is None else min(int(eval_tx), ds.num_tx)
     return [ds[i * ds.num_tx + t] for i in range(len(ds.map_ids)) for t in range(n)]
 
-# %% ../nbs/11a_demo.ipynb #39318a0d
+# %% ../nbs/11a_demo.ipynb #f0a44047
 def measurement_density_rows(predictors: dict, items, densities=DENSITIES, kinds=KINDS, num_samples: int = 1,
                              steps: Optional[int] = None, seed: int = 0, db_range=None, n_boot: int = 2000) -> list:
     """Rows `{model, kind, density, measured, nmse, nmse_lo, ...}` of `density_table` for each `predictors`
@@ -302,7 +302,7 @@ def measurement_active_rows(model, items, rounds: int = 4, rules=RULES, num_samp
                                       db_range=db_range, **kw)
     return over_maps(score, items, n_boot=n_boot, seed=seed)
 
-# %% ../nbs/11a_demo.ipynb #3e3f640c
+# %% ../nbs/11a_demo.ipynb #6429d2f6
 def _ci(r: dict, k: str, fmt: str = '.4f') -> str:
     "`x [lo, hi]` of key `k` of row `r` (just `x` without an interval)."
     return f"{r[k]:{fmt}} [{r[k + '_lo']:{fmt}}, {r[k + '_hi']:{fmt}}]" if f'{k}_lo' in r else f"{r[k]:{fmt}}"
@@ -339,7 +339,7 @@ def _steady_lines(rows) -> list:
                 f"{k}: {'falls steadily' if ok else 'does NOT fall steadily'}" for k, ok in fs.items()) + '.')
     return out
 
-# %% ../nbs/11a_demo.ipynb #45d6f76f
+# %% ../nbs/11a_demo.ipynb #088335c6
 def _active_lines(rows, figure: str = 'active.png', target: float = 0.15) -> list:
     "The report's active-loop section: the table, the figure, and the std rule against random at the last round."
     last = max(r['round'] for r in rows)
@@ -377,7 +377,7 @@ def plot_active_intervals(rows, path=None, key: str = 'nmse', dpi: int = 80):
     if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
     return fig
 
-# %% ../nbs/11a_demo.ipynb #239ee319
+# %% ../nbs/11a_demo.ipynb #5bf26638
 def write_measurement_report(out, density: list, active: list, real: Optional[list] = None, notes: Optional[list] = None,
                              timings: Optional[dict] = None, peak_mb: Optional[float] = None) -> Path:
     "Write `report.md`, `metrics.json` and `active.png` of the measurement variant into `out`."
@@ -398,7 +398,7 @@ def write_measurement_report(out, density: list, active: list, real: Optional[li
     (out / 'report.md').write_text('\n'.join(lines) + '\n')
     return out / 'report.md'
 
-# %% ../nbs/11a_demo.ipynb #a91074cf
+# %% ../nbs/11a_demo.ipynb #0b717b62
 # tested below: the training, in the slow end-to-end cell
 def _train_measurement_models(out: Path, cfgs: dict, maps: int, tx: int, seed: int, timings: dict) -> dict:
     "Synthesize (or reuse) the data, train (or reuse) the VAE and plain LDM in `out`, the measurement models in `out/measurements`."
@@ -415,7 +415,7 @@ def _train_measurement_models(out: Path, cfgs: dict, maps: int, tx: int, seed: i
         timings[f'train {key}'] = time.time() - t0
     return dirs
 
-def _measurement_notes(cfgs: dict, measurements, eval_items: list, num_samples: int, real) -> list:
+def _measurement_notes(cfgs: dict, eval_items: list, num_samples: int, active_samples: int, real) -> list:
     "The report's notes: what was trained, on which measurements, and what was scored."
     m, c = cfgs['ldm_m'].data.measurements, cfgs['ldm_m']
     size = f'{100 * m.fraction:g} %' if m.fraction is not None else f'{100 * m.range[0]:g} to {100 * m.range[1]:g} % (one fraction drawn per sample)'
@@ -424,17 +424,19 @@ def _measurement_notes(cfgs: dict, measurements, eval_items: list, num_samples: 
             f"({cfgs['radiounet_m'].trainer.train_num_steps} steps), in `measurements/`. The guided sampler is the plain LDM of "
             f"`ldm/` (trained without measurements, the default demo's), pulled toward the measurements at each step.",
             f"Scored on {len(eval_items)} held-out items ({len({it['name'].split('_')[0] for it in eval_items})} test city maps); "
-            f"the LDMs sample {c.sampler.steps} steps, mean of {num_samples} samples per map"
-            + (f"; real maps: {real}" if real else '') + '.']
+            f"the LDMs sample {c.sampler.steps} steps; the density tables take the mean of {num_samples} sample(s) per map, "
+            f"the active loop the mean of {active_samples} (their std is the std rule's map, minimum spacing 4 pixels)"
+            + (f"; real maps: `{real}`" if real else '') + '.']
 
-# %% ../nbs/11a_demo.ipynb #0a0f4d60
+# %% ../nbs/11a_demo.ipynb #cbdc75cb
 def run_demo_measurements(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
                           overrides: Optional[list] = None,   # `--set KEY=VALUE`; `data.measurements.*` ones: measurement models only
                           real=None,                          # a folder of bare real gain maps: the density table on them too
                           radiounet_steps: Optional[int] = None,
                           measurements=MEASUREMENT_RANGE,      # training measurements: a fraction (f,) or a range (lo, hi)
                           eval_tx: Optional[int] = 4,          # transmitters per held-out city map scored (None: all)
-                          num_samples: int = 4,                # LDM samples per map in the density table and the std rule
+                          num_samples: int = 1,                # LDM samples per map in the density tables (their mean)
+                          active_samples: int = 4,             # LDM samples per map in the active loop (the std rule's std map)
                           rounds: int = 4,                     # rounds of the active loop (0.25 % -> 2 % of the pixels)
                          ) -> Path:
     "Train the tiny LDM and RadioUNet with measurements, score them (and the guided sampler) -> `out/measurements/report.md`."
@@ -450,7 +452,7 @@ def run_demo_measurements(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_st
     kw = dict(num_samples=num_samples, steps=sample_steps, seed=seed)
     density = measurement_density_rows(preds, items, db_range=dbr, **kw)
     timings['density table'] = time.time() - t0; t0 = time.time()
-    active = measurement_active_rows(ldm_m, items, rounds=rounds, db_range=dbr, **kw)
+    active = measurement_active_rows(ldm_m, items, rounds=rounds, db_range=dbr, **{**kw, 'num_samples': active_samples})
     timings['active loop'] = time.time() - t0
     real_rows = None
     if real is not None:
@@ -460,7 +462,7 @@ def run_demo_measurements(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_st
                      for r in real_density_table(m, lay, cfgs['ldm'], conditioning=cond, **kw)]
         timings['real maps'] = time.time() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    notes = _measurement_notes(cfgs, measurements, items, num_samples, real)
+    notes = _measurement_notes(cfgs, items, num_samples, active_samples, real)
     report = write_measurement_report(out / 'measurements', density, active, real_rows, notes, timings, peak_mb)
     print(f'report: {report}')
     return report
