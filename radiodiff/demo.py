@@ -231,7 +231,7 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     print(f'report: {report}')
     return report
 
-# %% ../nbs/11a_demo.ipynb #0ae2db03
+# %% ../nbs/11a_demo.ipynb #4bb51eb6
 from .active import DENSITIES, KINDS, RULES, active_rounds, density_table
 from .data import build_dataset
 from .load import load_model
@@ -239,7 +239,7 @@ from .maps import db_window
 from .realmaps import falls_steadily, over_maps, real_density_table
 from .stats import paired_difference
 
-# %% ../nbs/11a_demo.ipynb #567fbda9
+# %% ../nbs/11a_demo.ipynb #348305d1
 MEASUREMENT_RANGE = (0.0, 0.04)   # the default training range: 0 to 4 % of the pixels, the densities the table scores
 
 def parse_measurements(text: str) -> tuple:
@@ -265,7 +265,7 @@ def measurement_overrides(f, kind: str = 'random') -> list:
     size = f'data.measurements.fraction={f[0]}' if len(f) == 1 else f'data.measurements.range=[{f[0]}, {f[1]}]'
     return [f'data.measurements.kind={kind}', size]
 
-# %% ../nbs/11a_demo.ipynb #c132413a
+# %% ../nbs/11a_demo.ipynb #165b47db
 def _measurement_configs(out: Path, seed: int, overrides, measurements, vae_steps, ldm_steps, sample_steps, radiounet_steps) -> dict:
     "The configs of the variant: 'vae', 'ldm' (plain, the default demo's), 'ldm_m' and 'radiounet_m' (with measurements)."
     overrides = list(overrides or [])
@@ -283,7 +283,7 @@ def _eval_items(cfg, eval_tx: Optional[int]) -> list:
     n = ds.num_tx if eval_tx is None else min(int(eval_tx), ds.num_tx)
     return [ds[i * ds.num_tx + t] for i in range(len(ds.map_ids)) for t in range(n)]
 
-# %% ../nbs/11a_demo.ipynb #f0a44047
+# %% ../nbs/11a_demo.ipynb #623201d3
 def measurement_density_rows(predictors: dict, items, densities=DENSITIES, kinds=KINDS, num_samples: int = 1,
                              steps: Optional[int] = None, seed: int = 0, db_range=None, n_boot: int = 2000) -> list:
     """Rows `{model, kind, density, measured, nmse, nmse_lo, ...}` of `density_table` for each `predictors`
@@ -302,7 +302,7 @@ def measurement_active_rows(model, items, rounds: int = 4, rules=RULES, num_samp
                                       db_range=db_range, **kw)
     return over_maps(score, items, n_boot=n_boot, seed=seed)
 
-# %% ../nbs/11a_demo.ipynb #6429d2f6
+# %% ../nbs/11a_demo.ipynb #afb1b7e5
 def _ci(r: dict, k: str, fmt: str = '.4f') -> str:
     "`x [lo, hi]` of key `k` of row `r` (just `x` without an interval)."
     return f"{r[k]:{fmt}} [{r[k + '_lo']:{fmt}}, {r[k + '_hi']:{fmt}}]" if f'{k}_lo' in r else f"{r[k]:{fmt}}"
@@ -339,7 +339,7 @@ def _steady_lines(rows) -> list:
                 f"{k}: {'falls steadily' if ok else 'does NOT fall steadily'}" for k, ok in fs.items()) + '.')
     return out
 
-# %% ../nbs/11a_demo.ipynb #088335c6
+# %% ../nbs/11a_demo.ipynb #a9a99edb
 def _active_lines(rows, figure: str = 'active.png', target: float = 0.15) -> list:
     "The report's active-loop section: the table, the figure, and the std rule against random at the last round."
     last = max(r['round'] for r in rows)
@@ -377,7 +377,7 @@ def plot_active_intervals(rows, path=None, key: str = 'nmse', dpi: int = 80):
     if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
     return fig
 
-# %% ../nbs/11a_demo.ipynb #5bf26638
+# %% ../nbs/11a_demo.ipynb #e6081c41
 def write_measurement_report(out, density: list, active: list, real: Optional[list] = None, notes: Optional[list] = None,
                              timings: Optional[dict] = None, peak_mb: Optional[float] = None) -> Path:
     "Write `report.md`, `metrics.json` and `active.png` of the measurement variant into `out`."
@@ -398,7 +398,7 @@ def write_measurement_report(out, density: list, active: list, real: Optional[li
     (out / 'report.md').write_text('\n'.join(lines) + '\n')
     return out / 'report.md'
 
-# %% ../nbs/11a_demo.ipynb #0b717b62
+# %% ../nbs/11a_demo.ipynb #bd11ea0e
 # tested below: the training, in the slow end-to-end cell
 def _train_measurement_models(out: Path, cfgs: dict, maps: int, tx: int, seed: int, timings: dict) -> dict:
     "Synthesize (or reuse) the data, train (or reuse) the VAE and plain LDM in `out`, the measurement models in `out/measurements`."
@@ -428,7 +428,7 @@ def _measurement_notes(cfgs: dict, eval_items: list, num_samples: int, active_sa
             f"the active loop the mean of {active_samples} (their std is the std rule's map, minimum spacing 4 pixels)"
             + (f"; real maps: `{real}`" if real else '') + '.']
 
-# %% ../nbs/11a_demo.ipynb #cbdc75cb
+# %% ../nbs/11a_demo.ipynb #d773097d
 def run_demo_measurements(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
                           overrides: Optional[list] = None,   # `--set KEY=VALUE`; `data.measurements.*` ones: measurement models only
                           real=None,                          # a folder of bare real gain maps: the density table on them too
