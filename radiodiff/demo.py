@@ -372,7 +372,7 @@ def plot_active_intervals(rows, path=None, key: str = 'nmse', dpi: int = 80):
         line, = ax.plot(x, [r[key] for r in rr], 'o-', label=rule)
         if f'{key}_lo' in rr[0]:
             ax.fill_between(x, [r[f'{key}_lo'] for r in rr], [r[f'{key}_hi'] for r in rr], color=line.get_color(), alpha=0.15)
-    ax.set_xlabel('measured pixels per map'); ax.set_ylabel(f"{key.upper().replace('_', ' ')} (all pixels)"); ax.legend(title='rule')
+    ax.set_xlabel('measured pixels per map'); ax.set_ylabel(f"{key.upper().replace('_', ' ')} (all pixels)"); ax.legend(title='rule', loc='upper right')
     fig.tight_layout()
     if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
     return fig
