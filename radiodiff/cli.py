@@ -16,7 +16,7 @@ __all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae
 from . import __version__
 from .bench import run_bench
 from .checkpoint import NotEnoughSpace
-from .demo import run_demo
+from .demo import MEASUREMENT_RANGE, parse_measurements, run_demo, run_demo_measurements
 from .compare import compare_predictions, compare_runs, compare_table, runs_report
 from .config import ConfigError, find_config
 from .evaluate import evaluate_dirs
@@ -145,7 +145,12 @@ def cmd_import_official(args):
 
 # %% ../nbs/11_cli.ipynb #d3ef15cd
 def cmd_demo(args):
-    "The whole pipeline on synthetic data with the tiny configs."
+    "The whole pipeline on synthetic data with the tiny configs (`--measurements`: the measurement variant)."
+    if getattr(args, 'measurements', None) is not None:
+        run_demo_measurements(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps,
+                              overrides=args.set, sample_steps=args.steps, seed=args.seed, real=args.real,
+                              radiounet_steps=args.radiounet_steps, measurements=parse_measurements(args.measurements))
+        return
     run_demo(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps, overrides=args.set,
              sample_steps=args.steps, seed=args.seed, real=args.real, radiounet_steps=args.radiounet_steps)
 
@@ -229,6 +234,9 @@ def _add_demo(sub):
                    help='override a key of both tiny configs, e.g. data.tx_encoding=point (repeatable)')
     p.add_argument('--real', metavar='DIR', help='also evaluate on a folder of bare real gain maps (e.g. ../shared/realmaps)')
     p.add_argument('--radiounet-steps', type=int, help='training steps of the tiny RadioUNet (default: its config)')
+    p.add_argument('--measurements', nargs='?', const=','.join(f'{f:g}' for f in MEASUREMENT_RANGE), metavar='F|LO,HI',
+                   help='the measurement variant (nbs/11a_demo): train with measured pixels, a fraction F or a range LO,HI '
+                        'of the pixels (default 0,0.04), and score density and active measurement into OUT/measurements')
 
 # %% ../nbs/11_cli.ipynb #e04f274f
 def _add_layout_real(sub):

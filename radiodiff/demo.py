@@ -11,7 +11,9 @@ from typing import Optional
 import numpy as np
 
 # %% auto #0
-__all__ = ['COMPARISON_META', 'write_demo_report', 'run_demo']
+__all__ = ['COMPARISON_META', 'MEASUREMENT_RANGE', 'write_demo_report', 'run_demo', 'parse_measurements', 'check_fractions',
+           'measurement_overrides', 'measurement_density_rows', 'measurement_active_rows', 'plot_active_intervals',
+           'write_measurement_report', 'run_demo_measurements']
 
 # %% ../nbs/11a_demo.ipynb #6fb57f45
 from .checkpoint import latest_checkpoint
@@ -232,5 +234,241 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     notes = _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg)
     report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result, comparison=comparison,
                                num_samples=ldm_cfg.sampler.num_samples, distance=distance)
+    print(f'report: {report}')
+    return report
+
+# %% ../nbs/11a_demo.ipynb #4bb51eb6
+from .active import DENSITIES, KINDS, RULES, active_rounds, density_table
+from .data import build_dataset
+from .load import load_model
+from .maps import db_window
+from .realmaps import falls_steadily, over_maps, real_density_table
+from .stats import paired_difference
+
+# %% ../nbs/11a_demo.ipynb #348305d1
+MEASUREMENT_RANGE = (0.0, 0.04)   # the default training range: 0 to 4 % of the pixels, the densities the table scores
+
+def parse_measurements(text: str) -> tuple:
+    "`--measurements` as a tuple of fractions: `'0.01'` -> (0.01,), `'0,0.04'` -> (0.0, 0.04); errors name the value."
+    parts = [p.strip() for p in str(text).split(',')]
+    try: f = tuple(float(p) for p in parts)
+    except ValueError: raise ValueError(f"--measurements {text}: give a fraction of the pixels (0.01 = 1 %) or a range LO,HI "
+                                        f"(e.g. 0,0.04)") from None
+    return check_fractions(f, f'--measurements {text}')
+
+def check_fractions(f, what: str = 'measurements') -> tuple:
+    "`f` (one fraction or a range lo, hi) checked: each in [0, 1], lo <= hi; errors name `what`."
+    f = tuple(float(x) for x in f)
+    if len(f) not in (1, 2): raise ValueError(f"{what}: one fraction or a range LO,HI, got {len(f)} numbers")
+    bad = [x for x in f if not 0 <= x <= 1]
+    if bad: raise ValueError(f"{what}: {bad[0]:g} is not a fraction of the pixels in [0, 1] (0.01 = 1 %)")
+    if len(f) == 2 and f[0] > f[1]: raise ValueError(f"{what}: the range {f[0]:g},{f[1]:g} runs backwards (LO,HI with LO <= HI)")
+    return f
+
+def measurement_overrides(f, kind: str = 'random') -> list:
+    "The `--set` strings of `data.measurements` for a fraction `(f,)` or a range `(lo, hi)` of measurements of `kind`."
+    f = check_fractions(f)
+    size = f'data.measurements.fraction={f[0]}' if len(f) == 1 else f'data.measurements.range=[{f[0]}, {f[1]}]'
+    return [f'data.measurements.kind={kind}', size]
+
+# %% ../nbs/11a_demo.ipynb #165b47db
+def _measurement_configs(out: Path, seed: int, overrides, measurements, vae_steps, ldm_steps, sample_steps, radiounet_steps) -> dict:
+    "The configs of the variant: 'vae', 'ldm' (plain, the default demo's), 'ldm_m' and 'radiounet_m' (with measurements)."
+    overrides = list(overrides or [])
+    own = [o for o in overrides if o.startswith('data.measurements')]
+    common = [f'data.root={out / "data"}', f'trainer.seed={seed}'] + [o for o in overrides if o not in own]
+    meas = measurement_overrides(measurements) + own
+    ldm = common + [f'trainer.train_num_steps={ldm_steps}', f'first_stage.ckpt_path={out / "vae"}', f'sampler.steps={sample_steps}']
+    return dict(vae=load_config(find_config('tiny_vae'), common + [f'trainer.train_num_steps={vae_steps}']),
+                ldm=load_config(find_config('tiny_ldm'), ldm), ldm_m=load_config(find_config('tiny_ldm'), ldm + meas),
+                radiounet_m=_radiounet_config(common + meas, radiounet_steps))
+
+def _eval_items(cfg, eval_tx: Optional[int]) -> list:
+    "The held-out (test split) items of `cfg.data`: the first `eval_tx` transmitters of every test city map (None: all)."
+    ds = build_dataset(cfg, 'test')
+    n = ds.num_tx if eval_tx is None else min(int(eval_tx), ds.num_tx)
+    return [ds[i * ds.num_tx + t] for i in range(len(ds.map_ids)) for t in range(n)]
+
+# %% ../nbs/11a_demo.ipynb #623201d3
+def measurement_density_rows(predictors: dict, items, densities=DENSITIES, kinds=KINDS, num_samples: int = 1,
+                             steps: Optional[int] = None, seed: int = 0, db_range=None, n_boot: int = 2000) -> list:
+    """Rows `{model, kind, density, measured, nmse, nmse_lo, ...}` of `density_table` for each `predictors`
+    `{label: (model, conditioning)}` on `items`, averaged over their city maps (`over_maps`)."""
+    rows = []
+    for label, (model, conditioning) in predictors.items():
+        score = lambda its: density_table(model, its, densities, kinds, conditioning=conditioning, num_samples=num_samples,
+                                          steps=steps, seed=seed, db_range=db_range)
+        rows += [dict(model=label, **r) for r in over_maps(score, items, n_boot=n_boot, seed=seed)]
+    return rows
+
+def measurement_active_rows(model, items, rounds: int = 4, rules=RULES, num_samples: int = 4, steps: Optional[int] = None,
+                            seed: int = 0, db_range=None, n_boot: int = 2000, **kw) -> list:
+    "Rows of `active_rounds` (0.25 % -> 2 % of the pixels in `rounds` rounds by default) averaged over the city maps of `items`."
+    score = lambda its: active_rounds(model, its, rounds=rounds, rules=rules, num_samples=num_samples, steps=steps, seed=seed,
+                                      db_range=db_range, **kw)
+    return over_maps(score, items, n_boot=n_boot, seed=seed)
+
+# %% ../nbs/11a_demo.ipynb #afb1b7e5
+def _ci(r: dict, k: str, fmt: str = '.4f') -> str:
+    "`x [lo, hi]` of key `k` of row `r` (just `x` without an interval)."
+    return f"{r[k]:{fmt}} [{r[k + '_lo']:{fmt}}, {r[k + '_hi']:{fmt}}]" if f'{k}_lo' in r else f"{r[k]:{fmt}}"
+
+def _density_table_md(rows) -> list:
+    "Markdown lines of density rows (with 'model')."
+    lines = ['| predictor | kind | density | measured px | NMSE [95 % CI] | NMSE unmeasured | RMSE (dB) | RMSE unmeasured (dB) |',
+             '|---|---|---|---|---|---|---|---|']
+    return lines + [f"| {r['model']} | {r['kind']} | {100 * r['density']:g} % | {r['measured']:.0f} | {_ci(r, 'nmse')} | "
+                    f"{_ci(r, 'nmse_unmeasured')} | {r['rmse_db']:.2f} | {r['rmse_db_unmeasured']:.2f} |" for r in rows]
+
+def _gain_lines(rows, at: float = 0.01, kind: str = 'random', target: float = 0.4) -> list:
+    "One sentence per predictor: its NMSE at `at` (`kind`) against its own without measurements; the issue's target."
+    out = []
+    for m in dict.fromkeys(r['model'] for r in rows):
+        r0 = next((r for r in rows if r['model'] == m and r['kind'] == 'none'), None)
+        r1 = next((r for r in rows if r['model'] == m and r['kind'] == kind and abs(r['density'] - at) < 1e-12), None)
+        if r0 is None or r1 is None: continue
+        gain = 1 - r1['nmse'] / r0['nmse']
+        out.append(f"- {m}: NMSE {r0['nmse']:.4f} without measurements, {r1['nmse']:.4f} at {100 * at:g} % {kind}: "
+                   f"{100 * abs(gain):.1f} % {'lower' if gain >= 0 else 'HIGHER'} (the issue's target: at least {100 * target:g} % lower; "
+                   f"{'met' if gain >= target else 'not met'}).")
+    return out
+
+_STEADY_KEYS = {'nmse': 'NMSE on all pixels', 'nmse_unmeasured': 'NMSE on the unmeasured pixels'}
+
+def _steady_lines(rows) -> list:
+    "Per predictor and kind: does the error fall steadily with density (`falls_steadily`)?"
+    out = []
+    for m in dict.fromkeys(r['model'] for r in rows):
+        for key in ('nmse', 'nmse_unmeasured'):
+            fs = falls_steadily([r for r in rows if r['model'] == m], key)
+            out.append(f"- {m}, {_STEADY_KEYS[key]}: " + '; '.join(
+                f"{k}: {'falls steadily' if ok else 'does NOT fall steadily'}" for k, ok in fs.items()) + '.')
+    return out
+
+# %% ../nbs/11a_demo.ipynb #a9a99edb
+def _active_lines(rows, figure: str = 'active.png', target: float = 0.15) -> list:
+    "The report's active-loop section: the table, the figure, and the std rule against random at the last round."
+    last = max(r['round'] for r in rows)
+    lines = ['| rule | round | measured px | NMSE [95 % CI] | NMSE unmeasured | RMSE (dB) |', '|---|---|---|---|---|---|']
+    lines += [f"| {r['rule']} | {r['round']} | {r['measured']:.0f} | {_ci(r, 'nmse')} | {_ci(r, 'nmse_unmeasured')} | {r['rmse_db']:.2f} |"
+              for r in rows]
+    lines += ['', f'![NMSE against the number of measured pixels, per rule (bands: 95 % intervals over the maps)]({figure})']
+    fin = {r['rule']: r for r in rows if r['round'] == last}
+    if 'std' in fin and 'random' in fin:
+        s, q = fin['std'], fin['random']
+        gain = 1 - s['nmse'] / q['nmse']
+        say = (f"At the last round ({s['measured']:.0f} measured pixels per map) the std rule's NMSE is {s['nmse']:.4f} against "
+               f"{q['nmse']:.4f} for random placement: {100 * abs(gain):.1f} % {'lower' if gain >= 0 else 'HIGHER'} (the issue's "
+               f"target: at least {100 * target:g} % lower; {'met' if gain >= target else 'not met'}).")
+        if 'nmse_maps' in s and 'nmse_maps' in q:
+            d = paired_difference(q['nmse_maps'], s['nmse_maps'])
+            sep = 'the interval excludes 0' if d['lo'] > 0 or d['hi'] < 0 else 'the interval contains 0: these maps do not separate them'
+            say += (f" Paired by map, std minus random: {d['diff']:+.4f} [{d['lo']:+.4f}, {d['hi']:+.4f}] (95 %, "
+                    f"{d['units']} maps; {sep}).")
+        lines += ['', say]
+    return lines
+
+def plot_active_intervals(rows, path=None, key: str = 'nmse', dpi: int = 80):
+    "NMSE (`key`) against the measured pixels per map, one line per rule, with the 95 % band over the maps when the rows have it."
+    import matplotlib.pyplot as plt   # lazy: 0.5 s, only for plots
+    fig, ax = plt.subplots(figsize=(4.8, 3.2), dpi=dpi)
+    for rule in dict.fromkeys(r['rule'] for r in rows):
+        rr = [r for r in rows if r['rule'] == rule]
+        x = [r['measured'] for r in rr]
+        line, = ax.plot(x, [r[key] for r in rr], 'o-', label=rule)
+        if f'{key}_lo' in rr[0]:
+            ax.fill_between(x, [r[f'{key}_lo'] for r in rr], [r[f'{key}_hi'] for r in rr], color=line.get_color(), alpha=0.15)
+    ax.set_xlabel('measured pixels per map'); ax.set_ylabel(f"{key.upper().replace('_', ' ')} (all pixels)"); ax.legend(title='rule', loc='upper right')
+    fig.tight_layout()
+    if path is not None: fig.savefig(path, dpi=dpi); plt.close(fig)
+    return fig
+
+# %% ../nbs/11a_demo.ipynb #e6081c41
+def write_measurement_report(out, density: list, active: list, real: Optional[list] = None, notes: Optional[list] = None,
+                             timings: Optional[dict] = None, peak_mb: Optional[float] = None) -> Path:
+    "Write `report.md`, `metrics.json` and `active.png` of the measurement variant into `out`."
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    (out / 'metrics.json').write_text(json.dumps(dict(density=density, active=active, real=real), indent=1) + '\n')
+    plot_active_intervals(active, out / 'active.png')
+    lines = ['# radiodiff demo report: measurements', '', 'The toy pipeline with a few measured pixels given with each map '
+             '(`radiodiff demo --measurements`; issue 22, nbs/11a_demo). Intervals: 95 % bootstrap over the city maps.', '']
+    if notes: lines += [*notes, '']
+    lines += ['## Error against measurement density, held-out synthetic maps', '', *_density_table_md(density), '',
+              'Against its own score without measurements, at 1 % random:', '', *_gain_lines(density), '',
+              '## Where to measure next: the active loop, held-out synthetic maps', '', *_active_lines(active)]
+    if real:
+        lines += ['', '## Error against measurement density, real maps', '', *_density_table_md(real), '',
+                  'Does the error fall steadily with density (from no measurement up)?', '', *_steady_lines(real)]
+    if timings: lines += ['', '## Time per stage', '', '| stage | seconds |', '|---|---|'] + [f'| {k} | {v:.1f} |' for k, v in timings.items()]
+    if peak_mb: lines += ['', f'Peak memory (resident set): {peak_mb:.0f} MB.']
+    (out / 'report.md').write_text('\n'.join(lines) + '\n')
+    return out / 'report.md'
+
+# %% ../nbs/11a_demo.ipynb #bd11ea0e
+# tested below: the training, in the slow end-to-end cell
+def _train_measurement_models(out: Path, cfgs: dict, maps: int, tx: int, seed: int, timings: dict) -> dict:
+    "Synthesize (or reuse) the data, train (or reuse) the VAE and plain LDM in `out`, the measurement models in `out/measurements`."
+    resume = lambda d: 'latest' if latest_checkpoint(d) else None   # a re-run, or a default demo's run, continues where it stopped
+    t0, data = time.time(), out / 'data'
+    if (data / 'png').exists(): print(f'demo: reusing the synthetic data in {data}')
+    else: write_synthetic(data, maps=maps, tx=tx, seed=seed, size=64)
+    timings['synthesize'] = time.time() - t0
+    dirs = {}
+    for key, stage, where in [('vae', 'vae', out / 'vae'), ('ldm', 'ldm', out / 'ldm'),
+                              ('ldm_m', 'ldm', out / 'measurements' / 'ldm'), ('radiounet_m', 'radiounet', out / 'measurements' / 'radiounet')]:
+        t0 = time.time()
+        dirs[key] = train(cfgs[key], stage=stage, out=where, resume=resume(where))
+        timings[f'train {key}'] = time.time() - t0
+    return dirs
+
+def _measurement_notes(cfgs: dict, eval_items: list, num_samples: int, active_samples: int, real) -> list:
+    "The report's notes: what was trained, on which measurements, and what was scored."
+    m, c = cfgs['ldm_m'].data.measurements, cfgs['ldm_m']
+    size = f'{100 * m.fraction:g} %' if m.fraction is not None else f'{100 * m.range[0]:g} to {100 * m.range[1]:g} % (one fraction drawn per sample)'
+    return [f"Trained with `data.measurements`: kind `{m.kind}`, {size} of the pixels, noise {m.noise_db:g} dB, as two input channels: "
+            f"the tiny LDM ({c.trainer.train_num_steps} steps, on the VAE of `vae/`) and the tiny RadioUNet "
+            f"({cfgs['radiounet_m'].trainer.train_num_steps} steps), in `measurements/`. The guided sampler is the plain LDM of "
+            f"`ldm/` (trained without measurements, the default demo's), pulled toward the measurements at each step.",
+            f"Scored on {len(eval_items)} held-out items ({len({it['name'].split('_')[0] for it in eval_items})} test city maps); "
+            f"the LDMs sample {c.sampler.steps} steps; the density tables take the mean of {num_samples} sample(s) per map, "
+            f"the active loop the mean of {active_samples} (their std is the std rule's map, minimum spacing 4 pixels)"
+            + (f"; real maps: `{real}`" if real else '') + '.']
+
+# %% ../nbs/11a_demo.ipynb #d773097d
+def run_demo_measurements(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
+                          overrides: Optional[list] = None,   # `--set KEY=VALUE`; `data.measurements.*` ones: measurement models only
+                          real=None,                          # a folder of bare real gain maps: the density table on them too
+                          radiounet_steps: Optional[int] = None,
+                          measurements=MEASUREMENT_RANGE,      # training measurements: a fraction (f,) or a range (lo, hi)
+                          eval_tx: Optional[int] = 4,          # transmitters per held-out city map scored (None: all)
+                          num_samples: int = 1,                # LDM samples per map in the density tables (their mean)
+                          active_samples: int = 4,             # LDM samples per map in the active loop (the std rule's std map)
+                          rounds: int = 4,                     # rounds of the active loop (0.25 % -> 2 % of the pixels)
+                         ) -> Path:
+    "Train the tiny LDM and RadioUNet with measurements, score them (and the guided sampler) -> `out/measurements/report.md`."
+    out, timings = Path(out), {}
+    cfgs = _measurement_configs(out, seed, overrides, measurements, vae_steps, ldm_steps, sample_steps, radiounet_steps)  # bad input: fail now
+    if real is not None: read_bare_maps(real)
+    dirs = _train_measurement_models(out, cfgs, maps, tx, seed, timings)
+    t0 = time.time()
+    ldm_m, ldm_0, ru_m = load_model(dirs['ldm_m']), load_model(dirs['ldm']), load_model(dirs['radiounet_m'])
+    preds = {'RadioUNet, trained with measurements': (ru_m, 'input'), 'LDM, trained with measurements': (ldm_m, 'input'),
+             'LDM trained without, guided sampler': (ldm_0, 'guided')}
+    items, dbr = _eval_items(cfgs['ldm'], eval_tx), db_window(out / 'data')
+    kw = dict(num_samples=num_samples, steps=sample_steps, seed=seed)
+    density = measurement_density_rows(preds, items, db_range=dbr, **kw)
+    timings['density table'] = time.time() - t0; t0 = time.time()
+    active = measurement_active_rows(ldm_m, items, rounds=rounds, db_range=dbr, **{**kw, 'num_samples': active_samples})
+    timings['active loop'] = time.time() - t0
+    real_rows = None
+    if real is not None:
+        t0 = time.time()
+        lay = layout_real(real, out / 'measurements' / 'real' / 'data', overwrite=True)
+        real_rows = [dict(model=lab, **r) for lab, (m, cond) in preds.items()
+                     for r in real_density_table(m, lay, cfgs['ldm'], conditioning=cond, **kw)]
+        timings['real maps'] = time.time() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    notes = _measurement_notes(cfgs, items, num_samples, active_samples, real)
+    report = write_measurement_report(out / 'measurements', density, active, real_rows, notes, timings, peak_mb)
     print(f'report: {report}')
     return report

@@ -21,7 +21,8 @@ from .sample import sample_split
 # %% auto #0
 __all__ = ['DISTANCE_BINS', 'DEEP_GRAY', 'DB_PER_LEVEL', 'FREE_SPACE_REAL', 'building_mask', 'tx_from_gain', 'read_bare_maps',
            'split_halves', 'layout_real', 'line_of_sight', 'pixel_groups', 'gray_profile', 'wasserstein1',
-           'ks_distance', 'group_stats', 'rmse_db', 'building_sizes', 'free_space_transfer', 'evaluate_real']
+           'ks_distance', 'group_stats', 'rmse_db', 'building_sizes', 'free_space_transfer', 'evaluate_real',
+           'real_items', 'over_maps', 'falls_steadily', 'real_density_table']
 
 # %% ../nbs/09a_realmaps.ipynb #454dbef8
 def _dilate(mask: np.ndarray, k: int = 3) -> np.ndarray:
@@ -250,3 +251,60 @@ def _by_half(both: dict) -> dict:
                          law=float(np.mean(np.asarray(per['nmse'][FREE_SPACE_REAL])[sel])),
                          difference=nmse_difference(sub, FREE_SPACE_REAL, 'radiodiff'))
     return out
+
+# %% ../nbs/09a_realmaps.ipynb #d1f84614
+from .active import density_table
+from .data import RadioMapSeer
+from .maps import map_name_key
+from .stats import bootstrap_ci
+
+# %% ../nbs/09a_realmaps.ipynb #e5f52dca
+# tested below: with real_density_table on hand-made maps
+def real_items(real_root, cfg) -> list:
+    """Every map of the real data set `real_root` (`layout_real`; all splits, sorted by name), read as the model's
+    `cfg.data` says (size, Tx encoding, filled buildings), without measurements: data set items for `density_table`."""
+    d, items = cfg.data, []
+    for phase in ('train', 'val', 'test'):           # every real map: the model never saw any of them
+        ds = RadioMapSeer(real_root, phase, simulation=d.simulation, cars=d.cars, image_size=d.image_size, split=d.split,
+                          tx_encoding=d.tx_encoding, fill_buildings=d.fill_buildings)
+        items += [ds[i] for i in range(len(ds))]
+    if not items: raise FileNotFoundError(f"real_root {real_root}: no maps in it (lay a folder of gain maps out with layout_real)")
+    return sorted(items, key=lambda it: map_name_key(it['name']))
+
+# %% ../nbs/09a_realmaps.ipynb #d0e98b1c
+def over_maps(score, items, keys=('nmse', 'nmse_unmeasured'), n_boot: int = 2000, seed: int = 0) -> list:
+    """`score(items of one city map) -> rows` (a list of dicts) for each city map of `items` (data set items); the rows
+    averaged over the maps, `keys` with a 95 % bootstrap interval over the maps (`{key}_lo`, `{key}_hi`, `{key}_maps`)."""
+    groups = {}
+    for it in items: groups.setdefault(map_name_key(it['name'])[0], []).append(it)
+    if not groups: raise ValueError("items: nothing to score")
+    per = [score(g) for g in groups.values()]
+    if len({len(p) for p in per}) != 1: raise ValueError(f"score: gave {sorted({len(p) for p in per})} rows for different maps; one set of rows for every map expected")
+    rows = []
+    for i, first in enumerate(per[0]):
+        row = {}
+        for k, v in first.items():
+            vals = [p[i][k] for p in per]
+            row[k] = v if all(x == v for x in vals) or not isinstance(v, (int, float)) else float(np.mean(vals))
+            if k in keys:
+                row[f'{k}_lo'], row[f'{k}_hi'] = bootstrap_ci(vals, n_boot=n_boot, seed=seed)
+                row[f'{k}_maps'] = [float(x) for x in vals]
+        rows.append(dict(row, maps=len(per)))
+    return rows
+
+# %% ../nbs/09a_realmaps.ipynb #0ba14f6e
+def falls_steadily(rows, key: str = 'nmse', tol: float = 0.0) -> dict:
+    """`{kind: bool}` for `density_table` rows: whether `key` never rises by more than `tol` from one density to the next
+    of that kind, starting from the row without measurements ('none') when there is one."""
+    start = [r for r in rows if r['kind'] == 'none']
+    out = {}
+    for kind in dict.fromkeys(r['kind'] for r in rows if r['kind'] != 'none'):
+        v = [r[key] for r in start + sorted((r for r in rows if r['kind'] == kind), key=lambda r: r['density'])]
+        out[kind] = all(b <= a + tol for a, b in zip(v, v[1:]))
+    return out
+
+# %% ../nbs/09a_realmaps.ipynb #a349e356
+def real_density_table(model, real_root, cfg, n_boot: int = 2000, **kw) -> list:
+    """`density_table` of `model` (its config `cfg`) on every real map of `real_root` (`layout_real`), averaged over
+    the maps with a 95 % interval (`over_maps`); `kw` go to `density_table` (densities, kinds, conditioning, ...)."""
+    return over_maps(lambda its: density_table(model, its, **kw), real_items(real_root, cfg), n_boot=n_boot, seed=kw.get('seed', 0))
