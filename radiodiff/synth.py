@@ -136,6 +136,7 @@ DPM_DEFAULTS = dict(los_exponent=2.5,       # n_LOS: distance exponent of the di
                     knee_db=20.0,           # E_k: excess over the LOS law above which the excess is compressed
                     knee_slope=0.5,         # s: rate at which excess above E_k counts at KNEE_REF_M
                     knee_decay=0.25,        # delta: the rate falls as distance^-delta (at most 1)
+                    graze_px=0,             # g: a ray at most this many pixels inside buildings still sees a corner (0: none)
                     )
 KNEE_REF_M = 100.0   # the distance (m) at which the knee's rate is `knee_slope`
 
@@ -252,14 +253,15 @@ def _grazes(city: CityRays, points: np.ndarray, theta: np.ndarray) -> np.ndarray
     bx = np.clip(np.rint(points[:, 1] + 2 * np.cos(theta)).astype(np.int64), 0, w - 1)
     return ~city.blocked[by, bx]
 
-def _first_order(city: CityRays, rays: np.ndarray, t: np.ndarray, n_angles: int, max_sources: int) -> tuple:
-    "Corners the Tx sees on a silhouette (the pixel 2 px beyond is free and in view): (all such, nearest, lengths, directions)."
+def _first_order(city: CityRays, rays: np.ndarray, t: np.ndarray, n_angles: int, max_sources: int, graze_px: int = 0) -> tuple:
+    "Corners the Tx sees (its ray at most `graze_px` pixels inside buildings) on a silhouette (the pixel 2 px beyond is free and seen so): (all such, nearest, lengths, directions)."
     h, w = city.shape
     corners = city.corners
     cw, cd, ct = (a[0] for a in city.at(rays, t, corners, n_angles))
     beyond = np.stack([np.clip(np.rint(corners[:, 0] + 2 * np.sin(ct)), 0, h - 1),
                        np.clip(np.rint(corners[:, 1] + 2 * np.cos(ct)), 0, w - 1)], 1).astype(np.int64)
-    first = (cw == 0) & (cd > 1) & _grazes(city, corners, ct) & (city.at(rays, t, beyond, n_angles)[0][0] == 0)
+    seen = lambda v: (v & (WALL_STEP - 1)) <= graze_px                    # pixels inside buildings on the way
+    first = seen(cw) & (cd > 1) & _grazes(city, corners, ct) & seen(city.at(rays, t, beyond, n_angles)[0][0])
     idx = np.nonzero(first)[0]
     idx = idx[np.argsort(cd[idx], kind='stable')][:max_sources]
     return first, idx, cd[idx], ct[idx]
@@ -297,6 +299,7 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
                        knee_db: float = DPM_DEFAULTS['knee_db'],
                        knee_slope: float = DPM_DEFAULTS['knee_slope'],
                        knee_decay: float = DPM_DEFAULTS['knee_decay'],
+                       graze_px: int = DPM_DEFAULTS['graze_px'],
                        n_angles: int = 1024,     # rays of the Tx
                        corner_angles: int = 360, # rays of each corner
                        max_sources: int = 24,    # corners kept per order (first and second)
@@ -318,7 +321,7 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
     corners = city.corners
     turn = lambda phi: corner_db + turn_db * (phi * (2 / np.pi)) ** turn_exp
     if len(corners) and max_sources > 0:
-        first, idx, length, heading = _first_order(city, rays, t, n_angles, max_sources)
+        first, idx, length, heading = _first_order(city, rays, t, n_angles, max_sources, graze_px)
         extra = np.zeros(len(idx), np.float32)                      # losses of the path so far to each source
         shade = np.argwhere((walls > 0) & ~city.blocked)            # only these pixels can be reached better via a corner
         for order in (1, 2):
