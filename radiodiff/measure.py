@@ -4,16 +4,18 @@
 
 # %% ../nbs/01c_measure.ipynb #ec75d6d8
 from __future__ import annotations
-import csv, warnings
+import csv, math, warnings
 from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['GAIN_MIN_DB', 'GAIN_MAX_DB', 'measurement_rng', 'measurement_count', 'random_points', 'trajectory_points',
            'check_points', 'mask_points', 'write_measurements_csv', 'read_measurements_csv', 'add_noise_db',
-           'measurement_channels', 'sample_measurements', 'as_measurement_config']
+           'measurement_channels', 'gaussian_blur', 'spread_measurements', 'measurement_spacing', 'sample_measurements',
+           'as_measurement_config']
 
 # %% ../nbs/01c_measure.ipynb #6831043c
 from .config import MeasurementConfig, MEASUREMENT_KINDS, _check_measurements
@@ -166,6 +168,32 @@ def measurement_channels(ys, xs, values, size: int) -> torch.Tensor:
     out[1, ys, xs] = 1.0
     return out
 
+# %% ../nbs/01c_measure.ipynb #d319bd9e
+def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    "`x` (B, C, H, W) convolved with $e^{-d^2/2\sigma^2}$ (peak 1), truncated at ceil(3 sigma) pixels per axis, zeros outside."
+    if not sigma > 0: raise ValueError(f"sigma: the kernel width must be > 0 pixels, got {sigma}")
+    if x.ndim != 4: raise ValueError(f"x: expected (B, C, H, W), got {tuple(x.shape)}")
+    R = int(math.ceil(3 * sigma))
+    t = torch.arange(-R, R + 1, dtype=torch.float64)
+    k = torch.exp(-t ** 2 / (2 * sigma ** 2)).to(x.dtype)
+    B, C, H, W = x.shape
+    y = F.conv2d(x.reshape(B * C, 1, H, W), k.view(1, 1, 1, -1), padding=(0, R))     # separable: rows, then columns
+    return F.conv2d(y, k.view(1, 1, -1, 1), padding=(R, 0)).reshape(B, C, H, W)
+
+def spread_measurements(values: torch.Tensor, mask: torch.Tensor, sigma: float, prior: float = 0.0) -> tuple:
+    "`(field, confidence)`: the normalised convolution $K*(mv) / (\\lambda + K*m)$ and $K*m$ of `values` and `mask` (B, 1, H, W)."
+    if values.shape != mask.shape: raise ValueError(f"values {tuple(values.shape)} and mask {tuple(mask.shape)} differ in shape")
+    if not prior >= 0: raise ValueError(f"prior: must be >= 0, got {prior}")
+    m = (mask > 0).to(values.dtype)
+    num, den = gaussian_blur(m * values, sigma), gaussian_blur(m, sigma)
+    field = torch.where(den + prior > 0, num / (den + prior).clamp(min=torch.finfo(den.dtype).tiny), torch.zeros_like(num))
+    return field, den
+
+def measurement_spacing(mask: torch.Tensor, street: torch.Tensor) -> torch.Tensor:
+    "(B,) $\\sqrt{A/n}$ of each map: `street` pixels A per measured pixel of `mask` (B, 1, H, W); inf where n = 0."
+    n = (mask > 0).flatten(1).sum(1).double()
+    return ((street > 0).flatten(1).sum(1).double() / n).sqrt()
+
 # %% ../nbs/01c_measure.ipynb #40cf66eb
 def sample_measurements(m: MeasurementConfig, buildings: np.ndarray, gain: np.ndarray, map_id: int, tx: int,
                         mask: Optional[np.ndarray] = None, points: Optional[tuple] = None, source: str = '') -> torch.Tensor:
@@ -180,9 +208,10 @@ def sample_measurements(m: MeasurementConfig, buildings: np.ndarray, gain: np.nd
     if m.kind == 'official':
         if mask is None: raise ValueError("kind 'official': pass the mask image")
         ys, xs = mask_points(mask, buildings, source or f'mask {map_id}')
-    elif m.kind in ('random', 'trajectory'):
+    elif m.kind in ('random', 'trajectory', 'mixed'):
         n = measurement_count(m, S * S, int((~buildings).sum()), rng)
-        if m.kind == 'random': ys, xs = random_points(buildings, n, rng)
+        kind = m.kind if m.kind != 'mixed' else ('random', 'trajectory')[int(rng.integers(2))]   # after the count
+        if kind == 'random': ys, xs = random_points(buildings, n, rng)
         else: (ys, xs), _ = trajectory_points(buildings, n, rng, walk_px=round(m.walk_m * S / 256))
     else: raise ValueError(f"data.measurements.kind: {m.kind!r} is not one of {MEASUREMENT_KINDS}")
     v = add_noise_db(np.asarray(gain, dtype=np.float64)[ys, xs], m.noise_db, rng)
