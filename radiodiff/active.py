@@ -12,8 +12,8 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['CONDITIONINGS', 'CORRECTION_SCALE', 'CORRECTION_PRIOR', 'RULES', 'MODEL_RULES', 'SCORE_KEYS', 'DENSITIES', 'KINDS',
-           'takes_measurements', 'resolve_conditioning', 'predict_maps', 'correct_residuals', 'free_pixels',
+__all__ = ['CONDITIONINGS', 'CORRECTION_LENGTH_M', 'CORRECTION_NUGGET', 'RULES', 'MODEL_RULES', 'SCORE_KEYS', 'DENSITIES',
+           'KINDS', 'takes_measurements', 'resolve_conditioning', 'predict_maps', 'correct_residuals', 'free_pixels',
            'spaced_maxima', 'farthest_points', 'random_free', 'weighted_farthest', 'place', 'propose_next',
            'active_rounds', 'density_table', 'rank_correlation', 'std_error_correlation', 'rows_markdown',
            'plot_active', 'map_condition', 'read_measurement_channels', 'write_locations_csv', 'measure_next']
@@ -25,8 +25,8 @@ from .evaluate import compute_metrics
 from .ldm import LatentDiffusion
 from .load import load_model, saved_config
 from .maps import db_window, from_unit, map_name_key, mask_building_pixels, to_unit
-from .measure import (check_points, measurement_channels, measurement_rng, measurement_spacing, random_points,
-                               read_measurements_csv, sample_measurements, spread_measurements)
+from .measure import (check_points, krige, measurement_channels, measurement_rng, random_points,
+                               read_measurements_csv, sample_measurements)
 from .radiounet import RadioUNet
 from .sample import map_seed
 from .unet import BASE_COND_CHANNELS
@@ -85,23 +85,22 @@ def predict_maps(model, cond: torch.Tensor, meas: torch.Tensor, num_samples: int
     return torch.where(known, to_unit(meas[:, :1]), x), std.masked_fill(known, 0)
 
 # %% ../nbs/09e_active.ipynb #5f4fde01
-CORRECTION_SCALE, CORRECTION_PRIOR = 1.0, 0.05      # chosen on the toy set's validation maps (see "Measured at toy scale")
+CORRECTION_LENGTH_M, CORRECTION_NUGGET = 64.0, 0.05     # chosen on the toy set's validation maps (above)
 
-def correct_residuals(pred: torch.Tensor, meas: torch.Tensor, cond: torch.Tensor, scale: float = CORRECTION_SCALE,
-                      prior: float = CORRECTION_PRIOR) -> torch.Tensor:
-    """`pred` (B, 1, H, W) in [0, 1] plus its residual at the measured pixels of `meas` (B, 2, H, W) spread by normalised
-    convolution (kernel width `scale` x the measurement spacing, prior weight `prior`); buildings of `cond` 0, clipped."""
+def correct_residuals(pred: torch.Tensor, meas: torch.Tensor, cond: torch.Tensor, length_m: float = CORRECTION_LENGTH_M,
+                      nugget: float = CORRECTION_NUGGET) -> torch.Tensor:
+    """`pred` (B, 1, H, W) in [0, 1] plus its residual at the measured pixels of `meas` (B, 2, H, W), kriged with the
+    decorrelation distance `length_m` metres (length_m * W / 256 pixels) and `nugget`; buildings of `cond` 0, clipped."""
     _check_inputs(cond, meas)
     if pred.ndim != 4 or pred.shape[1] != 1 or pred.shape[0] != cond.shape[0] or pred.shape[-2:] != cond.shape[-2:]:
         raise ValueError(f"pred: expected (B, 1, H, W) matching cond {tuple(cond.shape)}, got {tuple(pred.shape)}")
-    if not scale > 0: raise ValueError(f"scale: the kernel width in measurement spacings must be > 0, got {scale}")
-    known, street = meas[:, 1:2] > 0, cond[:, :1] <= 0
-    r = (to_unit(meas[:, :1].double()) - pred.double()) * known
-    sigma = measurement_spacing(known, street) * scale
+    if not length_m > 0: raise ValueError(f"length_m: the decorrelation distance must be > 0 metres, got {length_m}")
+    known = meas[:, 1] > 0
+    r = (to_unit(meas[:, 0].double()) - pred[:, 0].double()) * known
     out = pred.clone()
     for i in torch.nonzero(known.flatten(1).any(1)).flatten().tolist():    # maps without measurements stay as they are
-        field, _ = spread_measurements(r[i:i + 1], known[i:i + 1], float(sigma[i]), prior)
-        out[i] = (pred[i].double() + field[0]).clamp(0, 1).to(pred.dtype)
+        field, _ = krige(r[i], known[i], length_m * pred.shape[-1] / 256, nugget)
+        out[i, 0] = (pred[i, 0].double() + field).clamp(0, 1).to(pred.dtype)
     return mask_building_pixels(out, cond)
 
 # %% ../nbs/09e_active.ipynb #11c9a53e

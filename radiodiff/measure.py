@@ -4,18 +4,16 @@
 
 # %% ../nbs/01c_measure.ipynb #ec75d6d8
 from __future__ import annotations
-import csv, math, warnings
+import csv, warnings
 from pathlib import Path
 from typing import Optional
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['GAIN_MIN_DB', 'GAIN_MAX_DB', 'measurement_rng', 'measurement_count', 'random_points', 'trajectory_points',
            'check_points', 'mask_points', 'write_measurements_csv', 'read_measurements_csv', 'add_noise_db',
-           'measurement_channels', 'gaussian_blur', 'spread_measurements', 'measurement_spacing', 'sample_measurements',
-           'as_measurement_config']
+           'measurement_channels', 'krige', 'sample_measurements', 'as_measurement_config']
 
 # %% ../nbs/01c_measure.ipynb #6831043c
 from .config import MeasurementConfig, MEASUREMENT_KINDS, _check_measurements
@@ -169,30 +167,28 @@ def measurement_channels(ys, xs, values, size: int) -> torch.Tensor:
     return out
 
 # %% ../nbs/01c_measure.ipynb #d319bd9e
-def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
-    "`x` (B, C, H, W) convolved with $e^{-d^2/2\sigma^2}$ (peak 1), truncated at ceil(3 sigma) pixels per axis, zeros outside."
-    if not sigma > 0: raise ValueError(f"sigma: the kernel width must be > 0 pixels, got {sigma}")
-    if x.ndim != 4: raise ValueError(f"x: expected (B, C, H, W), got {tuple(x.shape)}")
-    R = int(math.ceil(3 * sigma))
-    t = torch.arange(-R, R + 1, dtype=torch.float64)
-    k = torch.exp(-t ** 2 / (2 * sigma ** 2)).to(x.dtype)
-    B, C, H, W = x.shape
-    y = F.conv2d(x.reshape(B * C, 1, H, W), k.view(1, 1, 1, -1), padding=(0, R))     # separable: rows, then columns
-    return F.conv2d(y, k.view(1, 1, -1, 1), padding=(R, 0)).reshape(B, C, H, W)
-
-def spread_measurements(values: torch.Tensor, mask: torch.Tensor, sigma: float, prior: float = 0.0) -> tuple:
-    "`(field, confidence)`: the normalised convolution $K*(mv) / (\\lambda + K*m)$ and $K*m$ of `values` and `mask` (B, 1, H, W)."
-    if values.shape != mask.shape: raise ValueError(f"values {tuple(values.shape)} and mask {tuple(mask.shape)} differ in shape")
-    if not prior >= 0: raise ValueError(f"prior: must be >= 0, got {prior}")
-    m = (mask > 0).to(values.dtype)
-    num, den = gaussian_blur(m * values, sigma), gaussian_blur(m, sigma)
-    field = torch.where(den + prior > 0, num / (den + prior).clamp(min=torch.finfo(den.dtype).tiny), torch.zeros_like(num))
-    return field, den
-
-def measurement_spacing(mask: torch.Tensor, street: torch.Tensor) -> torch.Tensor:
-    "(B,) $\\sqrt{A/n}$ of each map: `street` pixels A per measured pixel of `mask` (B, 1, H, W); inf where n = 0."
-    n = (mask > 0).flatten(1).sum(1).double()
-    return ((street > 0).flatten(1).sum(1).double() / n).sqrt()
+def krige(values: torch.Tensor, mask: torch.Tensor, length: float, nugget: float = 0.05, chunk: int = 8192) -> tuple:
+    """`(field, variance)` (H, W) float64: simple kriging (mean 0) of `values` (H, W) at the `mask` > 0 pixels, covariance
+    $e^{-d/\\ell}$ with `length` $\\ell$ pixels and `nugget` $\\eta$; the variance as a fraction of the sill."""
+    if not length > 0: raise ValueError(f"length: the decorrelation distance must be > 0 pixels, got {length}")
+    if not nugget >= 0: raise ValueError(f"nugget: must be >= 0 (a fraction of the sill), got {nugget}")
+    if values.ndim != 2 or values.shape != mask.shape:
+        raise ValueError(f"values and mask: expected two (H, W) maps of one size, got {tuple(values.shape)} and {tuple(mask.shape)}")
+    H, W = values.shape
+    pts = torch.nonzero(mask > 0).double()                                   # (n, 2) rows (y, x)
+    if len(pts) == 0: return torch.zeros(H, W, dtype=torch.float64), torch.ones(H, W, dtype=torch.float64)
+    v = values.double()[mask > 0]
+    C = torch.exp(-torch.cdist(pts, pts) / length) + nugget * torch.eye(len(pts), dtype=torch.float64)
+    L = torch.linalg.cholesky(C + 1e-10 * torch.eye(len(pts), dtype=torch.float64))   # a hair of jitter: nugget 0 stays solvable
+    a = torch.cholesky_solve(v[:, None], L)[:, 0]                             # (C + eta I)^-1 v
+    yy, xx = torch.meshgrid(torch.arange(H, dtype=torch.float64), torch.arange(W, dtype=torch.float64), indexing='ij')
+    grid = torch.stack([yy.flatten(), xx.flatten()], 1)
+    field, var = torch.empty(H * W, dtype=torch.float64), torch.empty(H * W, dtype=torch.float64)
+    for s in range(0, H * W, chunk):                                          # (chunk, n) at a time: memory bounded
+        k = torch.exp(-torch.cdist(grid[s:s + chunk], pts) / length)
+        field[s:s + chunk] = k @ a
+        var[s:s + chunk] = 1 - torch.linalg.solve_triangular(L, k.T, upper=False).pow(2).sum(0)
+    return field.view(H, W), var.view(H, W).clamp(min=0)
 
 # %% ../nbs/01c_measure.ipynb #40cf66eb
 def sample_measurements(m: MeasurementConfig, buildings: np.ndarray, gain: np.ndarray, map_id: int, tx: int,
