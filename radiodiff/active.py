@@ -4,7 +4,7 @@
 
 # %% ../nbs/09e_active.ipynb #c4e67d31
 from __future__ import annotations
-import csv, os, tempfile
+import csv, math, os, tempfile
 from pathlib import Path
 from typing import Optional, Sequence, Union
 import numpy as np
@@ -14,9 +14,10 @@ from torch import nn
 # %% auto #0
 __all__ = ['CONDITIONINGS', 'CORRECTION_LENGTH_M', 'CORRECTION_NUGGET', 'RULES', 'MODEL_RULES', 'SCORE_KEYS', 'DENSITIES',
            'KINDS', 'takes_measurements', 'resolve_conditioning', 'predict_maps', 'correct_residuals', 'free_pixels',
-           'spaced_maxima', 'farthest_points', 'random_free', 'weighted_farthest', 'place', 'propose_next',
-           'active_rounds', 'density_table', 'rank_correlation', 'std_error_correlation', 'rows_markdown',
-           'plot_active', 'map_condition', 'read_measurement_channels', 'write_locations_csv', 'measure_next']
+           'spaced_maxima', 'farthest_points', 'random_free', 'weighted_farthest', 'variance_reduction', 'place',
+           'propose_next', 'active_rounds', 'density_table', 'rank_correlation', 'std_error_correlation',
+           'rows_markdown', 'plot_active', 'map_condition', 'read_measurement_channels', 'write_locations_csv',
+           'measure_next']
 
 # %% ../nbs/09e_active.ipynb #b73dea01
 from .config import MeasurementConfig, load_config
@@ -176,8 +177,36 @@ def weighted_farthest(allowed: np.ndarray, measured: np.ndarray, weight: np.ndar
     p = cand[picks].astype(np.int64)
     return p[:, 0], p[:, 1]
 
+# %% ../nbs/09e_active.ipynb #4ffd32ea
+def variance_reduction(allowed: np.ndarray, measured: np.ndarray, k: int, length: float, nugget: float = CORRECTION_NUGGET,
+                       max_pixels: int = 4096) -> tuple:
+    """`(ys, xs)` of `k` `allowed` (H, W) pixels, each in turn the one whose measurement most reduces the summed kriging
+    variance (covariance $e^{-d/\\ell}$, `length` $\\ell$ pixels, `nugget`) over allowed and `measured` pixels, given `measured`."""
+    allowed, measured = np.asarray(allowed, bool), np.asarray(measured, bool)
+    if not length > 0: raise ValueError(f"length: the decorrelation distance must be > 0 pixels, got {length}")
+    if k > allowed.sum(): raise ValueError(f"k={k}: only {int(allowed.sum())} free street pixels")
+    stride = max(1, math.ceil(math.sqrt((allowed | measured).sum() / max_pixels)))
+    sub = np.zeros_like(allowed); sub[::stride, ::stride] = True
+    X = torch.from_numpy(np.argwhere((allowed | measured) & sub)).double()   # the pixels whose variance counts
+    cand = torch.from_numpy(allowed[(allowed | measured) & sub])              # which of them may be picked
+    if k > int(cand.sum()): raise ValueError(f"k={k}: only {int(cand.sum())} free pixels on the stride-{stride} grid; lower k or raise max_pixels")
+    S = torch.exp(-torch.cdist(X, X) / length)
+    P = torch.from_numpy(np.argwhere(measured)).double()
+    if len(P):                                                                # condition on the measurements so far
+        L = torch.linalg.cholesky(torch.exp(-torch.cdist(P, P) / length) + (nugget + 1e-10) * torch.eye(len(P), dtype=torch.float64))
+        A = torch.linalg.solve_triangular(L, torch.exp(-torch.cdist(P, X) / length), upper=False)
+        S = S - A.T @ A
+    picks = []
+    for _ in range(int(k)):
+        gain = (S ** 2).sum(0) / (S.diagonal() + nugget).clamp(min=1e-12)
+        j = int(torch.argmax(gain.masked_fill(~cand, -math.inf)))
+        picks.append(j); cand[j] = False
+        S = S - torch.outer(S[:, j], S[j]) / (S[j, j] + nugget).clamp(min=1e-12)
+    p = X[picks].long().numpy()
+    return p[:, 0], p[:, 1]
+
 # %% ../nbs/09e_active.ipynb #d066a15d
-RULES = ('std', 'random', 'grid', 'std_dist')
+RULES = ('std', 'random', 'grid', 'std_dist', 'kriging')
 MODEL_RULES = ('std', 'std_dist')                  # the rules that need the model's std map
 
 def _check_rule(rule: str, k, min_spacing, num_samples, model):
@@ -195,6 +224,7 @@ def place(rule: str, allowed: np.ndarray, measured: np.ndarray, k: int, rng: np.
     "`(ys, xs)` of `k` of the `allowed` (H, W) pixels by `rule` ('std', 'std_dist' need the (H, W) `std` map)."
     if rule == 'std': return spaced_maxima(std, allowed, k, min_spacing)
     if rule == 'std_dist': return weighted_farthest(allowed, measured, std, k)
+    if rule == 'kriging': return variance_reduction(allowed, measured, k, CORRECTION_LENGTH_M * np.shape(allowed)[-1] / 256)
     if rule == 'random': return random_free(allowed, k, rng)
     return farthest_points(allowed, measured, k, rng)
 
