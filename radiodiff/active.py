@@ -434,7 +434,7 @@ def measure_next(ckpt, data, name: str, measurements, k: int, rule: str = 'std',
                  num_samples: int = 4, seed: int = 0, steps: Optional[int] = None) -> tuple:
     """`(ys, xs, out)`: the next `k` locations (data set pixel coordinates) to measure on map `name` of `data`, given the
     CSV `measurements`, by `rule` with the model of `ckpt`; written as CSV `x,y` to `out` if given."""
-    model = load_model(ckpt) if rule == 'std' else None
+    model = load_model(ckpt) if rule in MODEL_RULES else None
     cfg = load_config(saved_config(ckpt))
     cond = map_condition(cfg, data, name)
     native = RadioMapSeer(data, 'train', simulation=cfg.data.simulation, cars=cfg.data.cars).native_size
