@@ -4,7 +4,7 @@
 
 # %% ../nbs/09e_active.ipynb #c4e67d31
 from __future__ import annotations
-import csv, os, tempfile
+import csv, math, os, tempfile
 from pathlib import Path
 from typing import Optional, Sequence, Union
 import numpy as np
@@ -12,10 +12,12 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['CONDITIONINGS', 'RULES', 'SCORE_KEYS', 'DENSITIES', 'KINDS', 'takes_measurements', 'resolve_conditioning',
-           'predict_maps', 'free_pixels', 'spaced_maxima', 'farthest_points', 'random_free', 'place', 'propose_next',
-           'active_rounds', 'density_table', 'rows_markdown', 'plot_active', 'map_condition',
-           'read_measurement_channels', 'write_locations_csv', 'measure_next']
+__all__ = ['CONDITIONINGS', 'CORRECTION_LENGTH_M', 'CORRECTION_NUGGET', 'RULES', 'MODEL_RULES', 'SCORE_KEYS', 'DENSITIES',
+           'KINDS', 'takes_measurements', 'resolve_conditioning', 'predict_maps', 'correct_residuals', 'free_pixels',
+           'spaced_maxima', 'farthest_points', 'random_free', 'weighted_farthest', 'variance_reduction', 'place',
+           'propose_next', 'active_rounds', 'density_table', 'rank_correlation', 'std_error_correlation',
+           'rows_markdown', 'plot_active', 'map_condition', 'read_measurement_channels', 'write_locations_csv',
+           'measure_next']
 
 # %% ../nbs/09e_active.ipynb #b73dea01
 from .config import MeasurementConfig, load_config
@@ -24,7 +26,7 @@ from .evaluate import compute_metrics
 from .ldm import LatentDiffusion
 from .load import load_model, saved_config
 from .maps import db_window, from_unit, map_name_key, mask_building_pixels, to_unit
-from .measure import (check_points, measurement_channels, measurement_rng, random_points,
+from .measure import (check_points, krige, measurement_channels, measurement_rng, random_points,
                                read_measurements_csv, sample_measurements)
 from .radiounet import RadioUNet
 from .sample import map_seed
@@ -66,9 +68,10 @@ def _check_inputs(cond: torch.Tensor, meas: torch.Tensor, batched: bool = True):
     if not torch.isfinite(m).all(): raise ValueError("measurements: contains NaN or infinite values")
 
 def predict_maps(model, cond: torch.Tensor, meas: torch.Tensor, num_samples: int = 1, steps: Optional[int] = None,
-                 generator=None, conditioning: str = 'auto', guidance: float = 1.0) -> tuple:
+                 generator=None, conditioning: str = 'auto', guidance: float = 1.0, correct: bool = False) -> tuple:
     """`(mean, std)` (B, 1, H, W) in [0, 1] of `model` for `cond` (B, >=3, H, W) and `meas` (B, 2, H, W), both in
-    [-1, 1]: buildings 0, measured pixels set to their values (std 0); `generator` one or a list with one per map."""
+    [-1, 1]: buildings 0, measured pixels set to their values (std 0); `generator` one or a list with one per map;
+    `correct`: the mean corrected by `correct_residuals` (below) before the paste."""
     _check_inputs(cond, meas)
     mode = resolve_conditioning(model, conditioning)
     base = cond[:, :BASE_COND_CHANNELS]
@@ -76,10 +79,30 @@ def predict_maps(model, cond: torch.Tensor, meas: torch.Tensor, num_samples: int
     c = torch.cat([base, meas], 1) if takes_measurements(model) else base
     kw = dict(generator=generator, mask_buildings=True, num_samples=num_samples, return_std=True)
     if steps is not None: kw['steps'] = steps
-    if mode == 'guided': kw.update(measurements=meas, guidance=guidance)
+    if mode == 'guided': kw.update(measurements=meas, guidance=guidance, paste=not correct)
     with torch.no_grad(): x, std = model.sample(c, **kw)
+    if correct: x = correct_residuals(x, meas, base)
     known = meas[:, 1:2] > 0
     return torch.where(known, to_unit(meas[:, :1]), x), std.masked_fill(known, 0)
+
+# %% ../nbs/09e_active.ipynb #5f4fde01
+CORRECTION_LENGTH_M, CORRECTION_NUGGET = 64.0, 0.05     # chosen on the toy set's validation maps (above)
+
+def correct_residuals(pred: torch.Tensor, meas: torch.Tensor, cond: torch.Tensor, length_m: float = CORRECTION_LENGTH_M,
+                      nugget: float = CORRECTION_NUGGET) -> torch.Tensor:
+    """`pred` (B, 1, H, W) in [0, 1] plus its residual at the measured pixels of `meas` (B, 2, H, W), kriged with the
+    decorrelation distance `length_m` metres (length_m * W / 256 pixels) and `nugget`; buildings of `cond` 0, clipped."""
+    _check_inputs(cond, meas)
+    if pred.ndim != 4 or pred.shape[1] != 1 or pred.shape[0] != cond.shape[0] or pred.shape[-2:] != cond.shape[-2:]:
+        raise ValueError(f"pred: expected (B, 1, H, W) matching cond {tuple(cond.shape)}, got {tuple(pred.shape)}")
+    if not length_m > 0: raise ValueError(f"length_m: the decorrelation distance must be > 0 metres, got {length_m}")
+    known = meas[:, 1] > 0
+    r = (to_unit(meas[:, 0].double()) - pred[:, 0].double()) * known
+    out = pred.clone()
+    for i in torch.nonzero(known.flatten(1).any(1)).flatten().tolist():    # maps without measurements stay as they are
+        field, _ = krige(r[i], known[i], length_m * pred.shape[-1] / 256, nugget)
+        out[i, 0] = (pred[i, 0].double() + field).clamp(0, 1).to(pred.dtype)
+    return mask_building_pixels(out, cond)
 
 # %% ../nbs/09e_active.ipynb #11c9a53e
 def free_pixels(cond: torch.Tensor, meas: torch.Tensor) -> np.ndarray:
@@ -137,23 +160,71 @@ def random_free(allowed: np.ndarray, k: int, rng: np.random.Generator) -> tuple:
     if k > len(free): raise ValueError(f"k={k}: only {len(free)} free street pixels")
     return np.unravel_index(free[rng.choice(len(free), size=int(k), replace=False)], np.shape(allowed))
 
+# %% ../nbs/09e_active.ipynb #088fdc4e
+def weighted_farthest(allowed: np.ndarray, measured: np.ndarray, weight: np.ndarray, k: int) -> tuple:
+    """`(ys, xs)` of `k` allowed pixels, each maximising `weight` x the distance to the nearest `measured` (H, W) bool
+    pixel or earlier pick (the largest `weight` first when nothing is measured); ties: the first in row-major order."""
+    cand = np.argwhere(np.asarray(allowed, bool))
+    if k > len(cand): raise ValueError(f"k={k}: only {len(cand)} free street pixels")
+    w = np.asarray(weight, dtype=np.float64)[cand[:, 0], cand[:, 1]]
+    if not np.isfinite(w).all() or (w < 0).any(): raise ValueError("weight: must be finite and >= 0 (a std map)")
+    d2 = _nearest_dist2(cand.astype(np.float64), np.argwhere(np.asarray(measured, bool)).astype(np.float64))
+    picks = []
+    for _ in range(int(k)):
+        j = int(np.argmax(w if np.isinf(d2).all() else w * np.sqrt(d2)))
+        picks.append(j)
+        d2 = np.minimum(d2, ((cand - cand[j]) ** 2).sum(1))                   # the pick itself gets 0: never again
+    p = cand[picks].astype(np.int64)
+    return p[:, 0], p[:, 1]
+
+# %% ../nbs/09e_active.ipynb #4ffd32ea
+def variance_reduction(allowed: np.ndarray, measured: np.ndarray, k: int, length: float, nugget: float = CORRECTION_NUGGET,
+                       max_pixels: int = 4096) -> tuple:
+    """`(ys, xs)` of `k` `allowed` (H, W) pixels, each in turn the one whose measurement most reduces the summed kriging
+    variance (covariance $e^{-d/\\ell}$, `length` $\\ell$ pixels, `nugget`) over allowed and `measured` pixels, given `measured`."""
+    allowed, measured = np.asarray(allowed, bool), np.asarray(measured, bool)
+    if not length > 0: raise ValueError(f"length: the decorrelation distance must be > 0 pixels, got {length}")
+    if k > allowed.sum(): raise ValueError(f"k={k}: only {int(allowed.sum())} free street pixels")
+    stride = max(1, math.ceil(math.sqrt((allowed | measured).sum() / max_pixels)))
+    sub = np.zeros_like(allowed); sub[::stride, ::stride] = True
+    X = torch.from_numpy(np.argwhere((allowed | measured) & sub)).double()   # the pixels whose variance counts
+    cand = torch.from_numpy(allowed[(allowed | measured) & sub])              # which of them may be picked
+    if k > int(cand.sum()): raise ValueError(f"k={k}: only {int(cand.sum())} free pixels on the stride-{stride} grid; lower k or raise max_pixels")
+    S = torch.exp(-torch.cdist(X, X) / length)
+    P = torch.from_numpy(np.argwhere(measured)).double()
+    if len(P):                                                                # condition on the measurements so far
+        L = torch.linalg.cholesky(torch.exp(-torch.cdist(P, P) / length) + (nugget + 1e-10) * torch.eye(len(P), dtype=torch.float64))
+        A = torch.linalg.solve_triangular(L, torch.exp(-torch.cdist(P, X) / length), upper=False)
+        S = S - A.T @ A
+    picks = []
+    for _ in range(int(k)):
+        gain = (S ** 2).sum(0) / (S.diagonal() + nugget).clamp(min=1e-12)
+        j = int(torch.argmax(gain.masked_fill(~cand, -math.inf)))
+        picks.append(j); cand[j] = False
+        S = S - torch.outer(S[:, j], S[j]) / (S[j, j] + nugget).clamp(min=1e-12)
+    p = X[picks].long().numpy()
+    return p[:, 0], p[:, 1]
+
 # %% ../nbs/09e_active.ipynb #d066a15d
-RULES = ('std', 'random', 'grid')
+RULES = ('std', 'random', 'grid', 'std_dist', 'kriging')
+MODEL_RULES = ('std', 'std_dist')                  # the rules that need the model's std map
 
 def _check_rule(rule: str, k, min_spacing, num_samples, model):
     "Check `propose_next`'s arguments; errors name the argument."
     if rule not in RULES: raise ValueError(f"rule: one of {RULES}, got {rule!r}")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1: raise ValueError(f"k: a whole number >= 1, got {k!r}")
     if not min_spacing >= 0: raise ValueError(f"min_spacing: must be >= 0 pixels, got {min_spacing!r}")
-    if rule != 'std': return
-    if model is None: raise ValueError("rule='std': pass the model whose std map decides (or use rule='random' or 'grid')")
-    if isinstance(model, RadioUNet): raise ValueError("rule='std': RadioUNet is deterministic (its std map is 0); use rule='random' or 'grid'")
+    if rule not in MODEL_RULES: return
+    if model is None: raise ValueError(f"rule={rule!r}: pass the model whose std map decides (or use rule='random' or 'grid')")
+    if isinstance(model, RadioUNet): raise ValueError(f"rule={rule!r}: RadioUNet is deterministic (its std map is 0); use rule='random' or 'grid'")
     if not isinstance(num_samples, int) or num_samples < 2: raise ValueError(f"num_samples: the std rule needs >= 2 samples, got {num_samples!r}")
 
 def place(rule: str, allowed: np.ndarray, measured: np.ndarray, k: int, rng: np.random.Generator,
           std: Optional[np.ndarray] = None, min_spacing: float = 0) -> tuple:
-    "`(ys, xs)` of `k` of the `allowed` (H, W) pixels by `rule` ('std' needs the (H, W) `std` map)."
+    "`(ys, xs)` of `k` of the `allowed` (H, W) pixels by `rule` ('std', 'std_dist' need the (H, W) `std` map)."
     if rule == 'std': return spaced_maxima(std, allowed, k, min_spacing)
+    if rule == 'std_dist': return weighted_farthest(allowed, measured, std, k)
+    if rule == 'kriging': return variance_reduction(allowed, measured, k, CORRECTION_LENGTH_M * np.shape(allowed)[-1] / 256)
     if rule == 'random': return random_free(allowed, k, rng)
     return farthest_points(allowed, measured, k, rng)
 
@@ -167,7 +238,7 @@ def propose_next(model, cond: torch.Tensor, measurements: torch.Tensor, k: int, 
     allowed, measured = free_pixels(cond, measurements), (measurements[1] > 0).cpu().numpy()
     if k > allowed.sum(): raise ValueError(f"k={k}: only {int(allowed.sum())} street pixels are not measured yet")
     std = None
-    if rule == 'std':
+    if rule in MODEL_RULES:
         _, s = predict_maps(model, cond[None], measurements[None], num_samples, steps,
                             torch.Generator().manual_seed(int(seed)), conditioning, guidance)
         std = s[0, 0].float().cpu().numpy()
@@ -216,9 +287,10 @@ def _count(k, S: int) -> int:
 def active_rounds(model, items: Sequence[dict], rounds: int = 4, k_per_round: Union[int, float] = 0.004375,
                   rules: Union[str, Sequence[str]] = RULES, start_fraction: float = 0.0025, min_spacing: float = 4,
                   num_samples: int = 4, steps: Optional[int] = None, seed: int = 0, conditioning: str = 'auto',
-                  guidance: float = 1.0, db_range=None) -> list:
+                  guidance: float = 1.0, db_range=None, correct: bool = False, per_map: bool = False) -> list:
     """Rows `{rule, round, measured, fraction, *SCORE_KEYS}` (means over the maps of `items`, data set items) of the
-    active loop above: `k_per_round` a count, or a float fraction of the pixels (default: 0.25 % to 2 % in 4 rounds)."""
+    active loop above: `k_per_round` a count, or a float fraction of the pixels (default: 0.25 % to 2 % in 4 rounds);
+    `correct`: predictions by `correct_residuals`; `per_map`: each row also has `maps`, the per-map scores (lists)."""
     rules = (rules,) if isinstance(rules, str) else tuple(rules)
     for r in rules: _check_rule(r, 1, min_spacing, num_samples, model)
     if not isinstance(rounds, int) or rounds < 0: raise ValueError(f"rounds: a whole number >= 0, got {rounds!r}")
@@ -231,11 +303,13 @@ def active_rounds(model, items: Sequence[dict], rounds: int = 4, k_per_round: Un
     for rule in rules:
         meas = _start(items, truth, cond, n0, seed)
         for r in range(rounds + 1):
-            pred, std = predict_maps(model, cond, meas, num_samples, steps, _generators(seed, names, r), conditioning, guidance)
+            pred, std = predict_maps(model, cond, meas, num_samples, steps, _generators(seed, names, r), conditioning, guidance,
+                                     correct)
             sc = _scores(pred, truth, meas, db_range)
             n = (meas[:, 1] > 0).flatten(1).sum(1).float()
             rows.append(dict(rule=rule, round=r, measured=n.mean().item(), fraction=(n / S ** 2).mean().item(),
                              **{key: v.mean().item() for key, v in sc.items()}))
+            if per_map: rows[-1]['maps'] = {key: v.tolist() for key, v in sc.items()}
             if r == rounds: break
             for i, nm in enumerate(names):
                 rng = np.random.default_rng([seed, *map_name_key(nm), r])
@@ -257,7 +331,8 @@ def _measurements(items: Sequence[dict], truth: torch.Tensor, cond: torch.Tensor
 
 def density_table(model, items: Sequence[dict], densities: Sequence[float] = DENSITIES, kinds: Sequence[str] = KINDS,
                   conditioning: str = 'auto', num_samples: int = 1, steps: Optional[int] = None, seed: int = 0,
-                  guidance: float = 1.0, db_range=None, walk_m: float = 200.0) -> list:
+                  guidance: float = 1.0, db_range=None, walk_m: float = 200.0,
+                  correct: bool = False) -> list:
     "Rows `{kind, density, measured, *SCORE_KEYS}` (means over `items`) of `model` at each density and kind (see above)."
     for k in kinds:
         if k not in KINDS: raise ValueError(f"kinds: each one of {KINDS}, got {k!r}")
@@ -269,11 +344,36 @@ def density_table(model, items: Sequence[dict], densities: Sequence[float] = DEN
     rows = []
     for kind, d in [('none', 0.0)] * (0 in densities) + [(k, d) for k in kinds for d in densities if d > 0]:
         meas = _measurements(items, truth, cond, 'random' if kind == 'none' else kind, d, seed, walk_m)
-        pred, _ = predict_maps(model, cond, meas, num_samples, steps, _generators(seed, names), conditioning, guidance)
+        pred, _ = predict_maps(model, cond, meas, num_samples, steps, _generators(seed, names), conditioning, guidance, correct)
         n = (meas[:, 1] > 0).flatten(1).sum(1).float()
         rows.append(dict(kind=kind, density=float(d), measured=n.mean().item(),
                          **{key: v.mean().item() for key, v in _scores(pred, truth, meas, db_range).items()}))
     return rows
+
+# %% ../nbs/09e_active.ipynb #f3ce0c5a
+def _ranks(a: np.ndarray) -> np.ndarray:
+    "Ranks 0..n-1 of `a`, ties given their mean rank."
+    order = np.argsort(a, kind='stable')
+    r = np.empty(len(a)); r[order] = np.arange(len(a))
+    _, inv, cnt = np.unique(a, return_inverse=True, return_counts=True)
+    return (np.bincount(inv, r) / cnt)[inv]
+
+def rank_correlation(a, b) -> float:
+    "Spearman's rank correlation of the 1-D `a` and `b` (NaN if either is constant)."
+    a, b = np.asarray(a, dtype=np.float64).ravel(), np.asarray(b, dtype=np.float64).ravel()
+    if a.shape != b.shape or len(a) < 2: raise ValueError(f"a and b: need the same length >= 2, got {len(a)} and {len(b)}")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()): raise ValueError("a and b: must be finite")
+    ra, rb = _ranks(a), _ranks(b)
+    ra, rb = ra - ra.mean(), rb - rb.mean()
+    den = np.sqrt((ra ** 2).sum() * (rb ** 2).sum())
+    return float((ra * rb).sum() / den) if den > 0 else float('nan')
+
+def std_error_correlation(std: torch.Tensor, pred: torch.Tensor, truth: torch.Tensor, meas: torch.Tensor,
+                          cond: torch.Tensor) -> np.ndarray:
+    "(B,) Spearman correlation of `std` and |`pred` - `truth`| (B, 1, H, W) per map, on the street pixels unmeasured in `meas`."
+    keep = ((cond[:, :1] <= 0) & (meas[:, 1:2] <= 0)).cpu()
+    e = (pred.double() - truth.double()).abs().cpu()
+    return np.array([rank_correlation(std[i].double().cpu()[keep[i]].numpy(), e[i][keep[i]].numpy()) for i in range(len(std))])
 
 # %% ../nbs/09e_active.ipynb #18c02c9a
 def rows_markdown(rows: Sequence[dict], keys: Sequence[str], fmt: str = '.4f') -> str:
@@ -334,7 +434,7 @@ def measure_next(ckpt, data, name: str, measurements, k: int, rule: str = 'std',
                  num_samples: int = 4, seed: int = 0, steps: Optional[int] = None) -> tuple:
     """`(ys, xs, out)`: the next `k` locations (data set pixel coordinates) to measure on map `name` of `data`, given the
     CSV `measurements`, by `rule` with the model of `ckpt`; written as CSV `x,y` to `out` if given."""
-    model = load_model(ckpt) if rule == 'std' else None
+    model = load_model(ckpt) if rule in MODEL_RULES else None
     cfg = load_config(saved_config(ckpt))
     cond = map_condition(cfg, data, name)
     native = RadioMapSeer(data, 'train', simulation=cfg.data.simulation, cars=cfg.data.cars).native_size

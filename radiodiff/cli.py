@@ -297,7 +297,7 @@ def _add_measure_next(sub):
     p.add_argument('--map', required=True, help="the map, '{map}_{tx}' (any split)")
     p.add_argument('--measurements', required=True, help='CSV of the current measurements: x,y,value_gray or x,y,value_db')
     p.add_argument('--k', type=int, required=True, help='how many locations to propose')
-    p.add_argument('--rule', default='std', choices=list(RULES), help="std: the model's std map; random; grid: farthest points")
+    p.add_argument('--rule', default='std', choices=list(RULES), help="std: the model's std map; random; grid: farthest points; std_dist: std x distance; kriging: most kriging-variance reduction")
     p.add_argument('--min-spacing', type=float, default=4.0, help='least distance between proposals, in pixels (std rule)')
     p.add_argument('--samples', type=int, default=4, help='samples behind the std map (at least 2)')
     p.add_argument('--steps', type=int, help="sampling steps (default: the model's)"); p.add_argument('--seed', type=int, default=0)

@@ -91,19 +91,19 @@ class ModelConfig:
     kind: str = 'ldm'                # 'ldm' (RadioDiff) or 'radiounet' (the learned baseline, nbs/07c_radiounet and `radiounet` below)
 
 # %% ../nbs/00_config.ipynb #fa69d9c9
-MEASUREMENT_KINDS = ('random', 'trajectory', 'official', 'csv')
+MEASUREMENT_KINDS = ('random', 'trajectory', 'mixed', 'official', 'csv')
 
 @dataclass
 class MeasurementConfig:
     "Sparse measurements given with each map (issue 22, nbs/01c_measure): which pixels, how many, how noisy."
-    kind: str = 'random'             # 'random' (street pixels), 'trajectory' (drive tests), 'official' (mask PNGs) or 'csv' (your files)
-    count: Optional[int] = None      # exactly this many measured pixels (random, trajectory)
-    fraction: Optional[float] = None # this fraction of the map's pixels, e.g. 0.01 = 1 % (random, trajectory)
+    kind: str = 'random'             # 'random' (street pixels), 'trajectory' (drive tests), 'mixed' (either, drawn per map), 'official' (mask PNGs) or 'csv' (your files)
+    count: Optional[int] = None      # exactly this many measured pixels (random, trajectory, mixed)
+    fraction: Optional[float] = None # this fraction of the map's pixels, e.g. 0.01 = 1 % (random, trajectory, mixed)
     range: Optional[list[float]] = None  # [lo, hi] fractions, one drawn uniformly per sample (training over densities)
     noise_db: float = 0.0            # std of Gaussian noise added to the measured values, in dB (not to 'csv' values)
     seed: int = 0                    # the draw is a function of (seed, map, Tx) only
     as_input: bool = True            # append [values, mask] to the condition (models take 5 channels); false: guided sampling only
-    walk_m: float = 200.0            # 'trajectory': metres per walk (1 m per pixel at 256 x 256)
+    walk_m: float = 200.0            # 'trajectory', 'mixed': metres per walk (1 m per pixel at 256 x 256)
     folder: Optional[str] = None     # 'official': mask PNGs {map}.png (None: {data.root}/png/masks); 'csv': {map}_{tx}.csv files
 
 # %% ../nbs/00_config.ipynb #61270816
@@ -295,7 +295,7 @@ def _check_measurements(m, path: str = 'data.measurements'):
     if m.kind not in MEASUREMENT_KINDS:
         raise ConfigError(f"{path}.kind: {m.kind!r} is not one of {', '.join(map(repr, MEASUREMENT_KINDS))}")
     given = [k for k in ('count', 'fraction', 'range') if getattr(m, k) is not None]
-    if m.kind in ('random', 'trajectory') and len(given) != 1:
+    if m.kind in ('random', 'trajectory', 'mixed') and len(given) != 1:
         raise ConfigError(f"{path}: kind {m.kind!r} needs exactly one of count, fraction or range, got "
                           f"{', '.join(given) or 'none'} (e.g. fraction: 0.01 for 1 % of the pixels)")
     if m.count is not None and m.count < 0: raise ConfigError(f"{path}.count: must be >= 0, got {m.count}")

@@ -13,7 +13,7 @@ import torch
 # %% auto #0
 __all__ = ['GAIN_MIN_DB', 'GAIN_MAX_DB', 'measurement_rng', 'measurement_count', 'random_points', 'trajectory_points',
            'check_points', 'mask_points', 'write_measurements_csv', 'read_measurements_csv', 'add_noise_db',
-           'measurement_channels', 'sample_measurements', 'as_measurement_config']
+           'measurement_channels', 'krige', 'sample_measurements', 'as_measurement_config']
 
 # %% ../nbs/01c_measure.ipynb #6831043c
 from .config import MeasurementConfig, MEASUREMENT_KINDS, _check_measurements
@@ -166,6 +166,30 @@ def measurement_channels(ys, xs, values, size: int) -> torch.Tensor:
     out[1, ys, xs] = 1.0
     return out
 
+# %% ../nbs/01c_measure.ipynb #d319bd9e
+def krige(values: torch.Tensor, mask: torch.Tensor, length: float, nugget: float = 0.05, chunk: int = 8192) -> tuple:
+    """`(field, variance)` (H, W) float64: simple kriging (mean 0) of `values` (H, W) at the `mask` > 0 pixels, covariance
+    $e^{-d/\\ell}$ with `length` $\\ell$ pixels and `nugget` $\\eta$; the variance as a fraction of the sill."""
+    if not length > 0: raise ValueError(f"length: the decorrelation distance must be > 0 pixels, got {length}")
+    if not nugget >= 0: raise ValueError(f"nugget: must be >= 0 (a fraction of the sill), got {nugget}")
+    if values.ndim != 2 or values.shape != mask.shape:
+        raise ValueError(f"values and mask: expected two (H, W) maps of one size, got {tuple(values.shape)} and {tuple(mask.shape)}")
+    H, W = values.shape
+    pts = torch.nonzero(mask > 0).double()                                   # (n, 2) rows (y, x)
+    if len(pts) == 0: return torch.zeros(H, W, dtype=torch.float64), torch.ones(H, W, dtype=torch.float64)
+    v = values.double()[mask > 0]
+    C = torch.exp(-torch.cdist(pts, pts) / length) + nugget * torch.eye(len(pts), dtype=torch.float64)
+    L = torch.linalg.cholesky(C + 1e-10 * torch.eye(len(pts), dtype=torch.float64))   # a hair of jitter: nugget 0 stays solvable
+    a = torch.cholesky_solve(v[:, None], L)[:, 0]                             # (C + eta I)^-1 v
+    yy, xx = torch.meshgrid(torch.arange(H, dtype=torch.float64), torch.arange(W, dtype=torch.float64), indexing='ij')
+    grid = torch.stack([yy.flatten(), xx.flatten()], 1)
+    field, var = torch.empty(H * W, dtype=torch.float64), torch.empty(H * W, dtype=torch.float64)
+    for s in range(0, H * W, chunk):                                          # (chunk, n) at a time: memory bounded
+        k = torch.exp(-torch.cdist(grid[s:s + chunk], pts) / length)
+        field[s:s + chunk] = k @ a
+        var[s:s + chunk] = 1 - torch.linalg.solve_triangular(L, k.T, upper=False).pow(2).sum(0)
+    return field.view(H, W), var.view(H, W).clamp(min=0)
+
 # %% ../nbs/01c_measure.ipynb #40cf66eb
 def sample_measurements(m: MeasurementConfig, buildings: np.ndarray, gain: np.ndarray, map_id: int, tx: int,
                         mask: Optional[np.ndarray] = None, points: Optional[tuple] = None, source: str = '') -> torch.Tensor:
@@ -180,9 +204,10 @@ def sample_measurements(m: MeasurementConfig, buildings: np.ndarray, gain: np.nd
     if m.kind == 'official':
         if mask is None: raise ValueError("kind 'official': pass the mask image")
         ys, xs = mask_points(mask, buildings, source or f'mask {map_id}')
-    elif m.kind in ('random', 'trajectory'):
+    elif m.kind in ('random', 'trajectory', 'mixed'):
         n = measurement_count(m, S * S, int((~buildings).sum()), rng)
-        if m.kind == 'random': ys, xs = random_points(buildings, n, rng)
+        kind = m.kind if m.kind != 'mixed' else ('random', 'trajectory')[int(rng.integers(2))]   # after the count
+        if kind == 'random': ys, xs = random_points(buildings, n, rng)
         else: (ys, xs), _ = trajectory_points(buildings, n, rng, walk_px=round(m.walk_m * S / 256))
     else: raise ValueError(f"data.measurements.kind: {m.kind!r} is not one of {MEASUREMENT_KINDS}")
     v = add_noise_db(np.asarray(gain, dtype=np.float64)[ys, xs], m.noise_db, rng)
