@@ -52,9 +52,9 @@ def autocast(mode: str, device: Union[str, torch.device] = 'cpu'):
 
 # %% ../nbs/00a_precision.ipynb #7132a9b6
 LEVER_SPEEDUPS = {   # lever -> {device kind: speed-up of the paper config's default path with it (256 x 256, batch 2; nbs/14_bench)}
-    'fused_adamw': {'amx': 1.13},                         # training step (cpu_256_default_fused)
-    'compile': {'amx': 1.28, 'avx512_bf16': 1.15},        # training step (cpu_256_compile_train; the no-AMX run of TOOLING.md)
-    'compile_sample': {'amx': 1.75},                      # sampling, 5 steps, U-Net and decoder (cpu_256_compile)
+    'fused_adamw': {'amx': 1.13, 'avx512_bf16': 1.05},    # training step (cpu_256_default_fused; cpu_256_noamx_t1)
+    'compile': {'amx': 1.28, 'avx512_bf16': 1.15},        # training step (cpu_256_compile_train; cpu_256_noamx_t1)
+    'compile_sample': {'amx': 1.75, 'avx512_bf16': 1.47}, # sampling, 5 steps, U-Net and decoder (cpu_256_compile; cpu_256_noamx_t1)
 }
 
 def device_kind(device: Union[str, torch.device] = 'cpu') -> str:
