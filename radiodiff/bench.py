@@ -162,10 +162,15 @@ class _Runner:
 
     @contextlib.contextmanager
     def using(self, p):
-        "(model, denoiser) set up for path `p`: weight layout, the denoiser (its U-Net compiled or not), autocast, attention backend."
+        """(model, denoiser) set up for path `p`: weight layout, the denoiser (its U-Net compiled or not), autocast, attention backend.
+        Compiled, the VAE decoder is too for the duration (as `prepare_for_sampling` compiles it: sampling decodes with it)."""
         if p['cl'] != self.cl: set_layout(self.model, p['cl']); self.cl = p['cl']
         den = self.compiled_denoiser() if p['compile'] else self.model.denoiser
-        with _bf16(self.device, p['bf16']), _attention(p['math']): yield self.model, den
+        vae = self.model.vae; decoder = vae.decoder
+        if p['compile']: vae.decoder = self.compiled('decoder', decoder)
+        try:
+            with _bf16(self.device, p['bf16']), _attention(p['math']): yield self.model, den
+        finally: vae.decoder = decoder
 
 # %% ../nbs/14_bench.ipynb #fb60be1e
 @patch

@@ -262,7 +262,8 @@ def _add_bench(sub):
     f = p.add_argument_group('the sampler\'s front (--front; nbs/14a_front)')
     f.add_argument('--front', action='store_true', help='measure error, spread and ms/map of every sampler setting of --ckpt')
     f.add_argument('--ckpt', help='checkpoint or results folder (default: sampler.ckpt_path); without --cfg its saved config is used')
-    f.add_argument('--split', default='val', choices=['train', 'val', 'test'], help='maps to measure on (default: val)')
+    f.add_argument('--split', default='val', choices=['train', 'val', 'test', 'all'],
+                   help='maps to measure on (default: val; all: every split, for maps no model trained on, e.g. real ones)')
     f.add_argument('--num-maps', type=int, default=32); f.add_argument('--seed', type=int, default=0)
     f.add_argument('--front-steps', type=int, nargs='+', default=list(FRONT_STEPS), metavar='N')
     f.add_argument('--front-k', type=int, nargs='+', default=list(FRONT_K), metavar='K')

@@ -164,6 +164,7 @@ class SamplerConfig:
     num_maps: Optional[int] = None   # stop after this many samples (None: the whole split)
     mask_buildings: bool = False     # set building pixels of the prediction to 0, as in the data (the official sampler does not)
     num_samples: int = 1             # samples per map, averaged (1 = the paper; >1: the ensemble mean, nbs/07_ldm)
+    std_scale: float = 1.0           # the written std map is the samples' std times this (fitted on validation maps: nbs/14a_front)
     seed: int = 0                    # seed of the sampling noise
     mixed_precision: str = 'auto'    # 'auto', 'no', 'bf16' or 'fp16', as trainer.mixed_precision (nbs/00a_precision)
     channels_last: bool = True       # U-Net and VAE decoder weights in channels_last layout (faster, nbs/00a_precision)
@@ -347,6 +348,7 @@ def validate_config(cfg: Config) -> Config:
         raise ConfigError(f"data.image_size: {cfg.data.image_size} is not a multiple of 64, which RadioUNet needs "
                           f"(six 2x2 poolings); use e.g. 64 or 256")
     if not cfg.radiounet.width_scale > 0: raise ConfigError(f"radiounet.width_scale: must be positive, got {cfg.radiounet.width_scale}")
+    if not cfg.sampler.std_scale > 0: raise ConfigError(f"sampler.std_scale: must be positive, got {cfg.sampler.std_scale}")
     if cfg.trainer.min_lr > cfg.trainer.lr:
         raise ConfigError(f"trainer.min_lr: {cfg.trainer.min_lr} is above trainer.lr {cfg.trainer.lr}; the floor must be lower")
     if len(cfg.unet.window_sizes1) != len(cfg.unet.dim_mults) or len(cfg.unet.window_sizes2) != len(cfg.unet.dim_mults):

@@ -46,7 +46,7 @@ def _sampling_args(cfg, split, steps, batch_size, use_ema, num_maps, seed, out, 
     a = SimpleNamespace(split=split or s.split, steps=int(steps if steps is not None else s.steps),
                         batch_size=int(batch_size or s.batch_size), use_ema=s.use_ema if use_ema is None else use_ema,
                         num_maps=s.num_maps if num_maps is None else num_maps, seed=s.seed if seed is None else seed,
-                        k=s.num_samples, out=Path(out or s.save_folder),
+                        k=s.num_samples, std_scale=float(s.std_scale), out=Path(out or s.save_folder),
                         device=torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu')))
     if a.steps < 1: raise ValueError(f"steps must be >= 1, got {a.steps}")
     if a.batch_size < 1: raise ValueError(f"batch_size must be >= 1, got {a.batch_size}")
@@ -126,6 +126,7 @@ def _sample_batch(model, ds, idx: list, a: SimpleNamespace, mask: bool, resize: 
         raise ValueError(f"sampler.num_samples is {a.k} but model.sample returned one map batch, not (mean, std); "
                          "a model that draws no samples (RadioUNet) needs sampler.num_samples: 1")
     maps, std = res if a.k > 1 else (res, None)                          # (B, 1, H, W) in [0, 1], std or None
+    if std is not None and a.std_scale != 1.0: std = std * a.std_scale     # sampler.std_scale (fitted on validation maps)
     if maps.shape[0] != len(idx) or maps.ndim != 4 or (std is not None and std.shape != maps.shape):
         raise ValueError(f"model.sample returned shape {tuple(maps.shape)} for {len(idx)} conditions; expected (B, 1, H, W)"
                          + (f" and a std of the same shape, got {tuple(std.shape)}" if std is not None else ''))
@@ -156,7 +157,7 @@ def _sampling_info(cfg, ckpt, model_given: bool, result: dict, k: int, device, m
     "What `sampling.json` records about a run of `sample_split`."
     s = cfg.sampler
     return dict(model=getattr(cfg.model, 'kind', 'ldm'), ckpt=None if model_given else str(ckpt or s.ckpt_path),
-                split=result['split'], steps=result['steps'], num_samples=k, batch_size=result['batch_size'],
+                split=result['split'], steps=result['steps'], num_samples=k, std_scale=float(s.std_scale), batch_size=result['batch_size'],
                 device=str(device), precision=resolve_precision(s.mixed_precision, device),
                 use_ema=bool(s.use_ema), seed=s.seed, image_size=cfg.data.image_size,
                 native_size=int(getattr(ds, 'native_size', cfg.data.image_size)), mask_buildings=mask,
