@@ -148,7 +148,7 @@ def cmd_demo(args):
     "The whole pipeline on synthetic data with the tiny configs (`--measurements`: the measurement variant)."
     if getattr(args, 'measurements', None) is not None:
         run_demo_measurements(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps,
-                              overrides=args.set, sample_steps=args.steps, seed=args.seed, real=args.real,
+                              overrides=args.set, sample_steps=args.steps or 5, seed=args.seed, real=args.real,
                               radiounet_steps=args.radiounet_steps, measurements=parse_measurements(args.measurements))
         return
     run_demo(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps, overrides=args.set,
@@ -228,7 +228,7 @@ def _add_demo(sub):
     p = sub.add_parser('demo', help='the whole pipeline, tiny, on synthetic data'); _common(p, cfg=False)
     p.add_argument('--out', default='runs/demo'); p.add_argument('--maps', type=int, default=48)
     p.add_argument('--tx', type=int, default=16); p.add_argument('--vae-steps', type=int, default=150)
-    p.add_argument('--ldm-steps', type=int, default=800); p.add_argument('--steps', type=int, default=5)
+    p.add_argument('--ldm-steps', type=int, default=800); p.add_argument('--steps', type=int, default=None, help="sampling steps (default: the config's; the measurement variant: 5)")
     p.add_argument('--seed', type=int, default=0); p.set_defaults(func=cmd_demo)
     p.add_argument('--set', action='append', metavar='KEY=VALUE',
                    help='override a key of both tiny configs, e.g. data.tx_encoding=point (repeatable)')

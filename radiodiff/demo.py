@@ -18,7 +18,8 @@ __all__ = ['COMPARISON_META', 'MEASUREMENT_RANGE', 'DEMO_RULES', 'write_demo_rep
 # %% ../nbs/11a_demo.ipynb #6fb57f45
 from .checkpoint import latest_checkpoint
 from .compare import compare_predictions, compare_table, nmse_difference
-from .config import find_config, load_config
+from .config import apply_overrides, find_config, load_config
+from .front import config_setting, fit_std_scale, front_data
 from .evaluate import calibration_text, evaluate_dirs
 from .figures import ERROR_MAX, error_by_distance, plot_error_vs_distance
 from .maps import gain_dir, read_condition, read_map
@@ -164,16 +165,28 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
     (out / 'report.md').write_text('\n'.join(lines) + '\n')
     return out / 'report.md'
 
+# %% ../nbs/11a_demo.ipynb #abefc8d6
+def _fitted_std_scale(cfg, model, seed: int = 0, num_maps: int = 32):
+    """`cfg` with `sampler.std_scale` fitted on `num_maps` validation maps (`front.fit_std_scale`, the perfect
+    k-sample ensemble's 1-std coverage) when it samples k > 1 maps per map; else `cfg` unchanged."""
+    if cfg.sampler.num_samples < 2: return cfg
+    cond, target, names, mask = front_data(cfg, 'val', num_maps)
+    setting = dict(config_setting(cfg), method=cfg.sde.method, grid=cfg.sde.grid)
+    fit = fit_std_scale(model, cond, target, names, setting, seed=seed, mask_buildings=mask)
+    return apply_overrides(cfg, [f"sampler.std_scale={fit['std_scale']:.6g}"])
+
 # %% ../nbs/11a_demo.ipynb #23bca7f2
 def _radiounet_config(common: list, steps: Optional[int]):
     "The shipped tiny RadioUNet config with the demo's overrides (and `steps` training steps when given)."
     return load_config(find_config('tiny_radiounet'), common + ([f'trainer.train_num_steps={steps}'] if steps else []))
 
-def _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg) -> list:
-    "The report's notes: the models, steps and data options the demo ran with."
-    d = ldm_cfg.data
-    notes = [f"Models: the shipped `tiny_vae` / `tiny_ldm` configs ({vae_steps} VAE and {ldm_steps} LDM steps, "
-             f"{sample_steps} sampling steps, mean of `sampler.num_samples: {ldm_cfg.sampler.num_samples}` samples per map). "
+def _demo_notes(vae_steps, ldm_steps, overrides, ldm_cfg, unet_cfg) -> list:
+    "The report's notes: the models, steps, sampler and data options the demo ran with."
+    d, s = ldm_cfg.data, ldm_cfg.sampler
+    notes = [f"Models: the shipped `tiny_vae` / `tiny_ldm` configs ({vae_steps} VAE and {ldm_steps} LDM steps; sampler "
+             f"`sde.method: {ldm_cfg.sde.method}`, `sde.grid: {ldm_cfg.sde.grid}`, {s.steps} step{'s' if s.steps != 1 else ''}, mean of "
+             f"`sampler.num_samples: {s.num_samples}` samples per map, their std times `sampler.std_scale: {s.std_scale:.3g}` "
+             f"fitted on the validation maps). "
              f"Data options (nbs/01_data): `data.tx_encoding: {d.tx_encoding}`, "
              f"`data.fill_buildings: {str(d.fill_buildings).lower()}`" + (f"; overrides: {', '.join(overrides)}" if overrides else '') + '.']
     notes.append(f"Learned baseline: RadioUNet (nbs/07c_radiounet), the shipped `tiny_radiounet` config trained "
@@ -181,7 +194,7 @@ def _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg
     return notes
 
 # %% ../nbs/11a_demo.ipynb #07e6898c
-def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps=5, seed=0,
+def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, sample_steps: Optional[int] = None, seed=0,
              overrides: Optional[list] = None,   # `--set KEY=VALUE` strings applied to both stages' configs
              real=None,                          # a folder of bare real gain maps: also evaluate on them (`realmaps`)
              radiounet_steps: Optional[int] = None,   # training steps of the tiny RadioUNet (None: its config's)
@@ -203,11 +216,12 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     vae_dir = train(vae_cfg, stage='vae', out=out / 'vae', resume=resume(out / 'vae'))
     timings['train VAE'] = time.time() - t0
     t0 = time.time()
-    ldm_cfg = load_config(find_config('tiny_ldm'), common + [f'trainer.train_num_steps={ldm_steps}',
-                          f'first_stage.ckpt_path={vae_dir}', f'sampler.steps={sample_steps}'])
+    ldm_cfg = load_config(find_config('tiny_ldm'), common + [f'trainer.train_num_steps={ldm_steps}', f'first_stage.ckpt_path={vae_dir}']
+                          + ([] if sample_steps is None else [f'sampler.steps={sample_steps}']))   # None: the config's sampler
     ldm_dir = train(ldm_cfg, stage='ldm', out=out / 'ldm', resume=resume(out / 'ldm'))
     timings['train LDM'] = time.time() - t0
     t0 = time.time()
+    ldm_cfg = _fitted_std_scale(ldm_cfg, load_model(ldm_dir), seed)          # the std maps' scale, fitted on validation maps
     sample_split(ldm_cfg, ckpt=ldm_dir, split='test', out=out / 'samples', seed=seed)   # + std maps when num_samples > 1
     timings['sample test maps'] = time.time() - t0
     folders = {'radiodiff (tiny LDM)': out / 'samples'}
@@ -231,7 +245,7 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
         real_result = {**evaluate_real(ldm_cfg, real_data, out / 'real', ckpt=ldm_dir, seed=seed), 'source': str(real)}
         timings['real maps'] = time.time() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    notes = _demo_notes(vae_steps, ldm_steps, sample_steps, overrides, ldm_cfg, unet_cfg)
+    notes = _demo_notes(vae_steps, ldm_steps, overrides, ldm_cfg, unet_cfg)
     report = write_demo_report(out, summary, timings, peak_mb, notes, real=real_result, comparison=comparison,
                                num_samples=ldm_cfg.sampler.num_samples, distance=distance)
     print(f'report: {report}')
@@ -278,7 +292,8 @@ def _measurement_configs(out: Path, seed: int, overrides, measurements, vae_step
     own = [o for o in overrides if o.startswith('data.measurements')]
     common = [f'data.root={out / "data"}', f'trainer.seed={seed}'] + [o for o in overrides if o not in own]
     meas = measurement_overrides(measurements) + own
-    ldm = common + [f'trainer.train_num_steps={ldm_steps}', f'first_stage.ckpt_path={out / "vae"}', f'sampler.steps={sample_steps}']
+    ldm = common + [f'trainer.train_num_steps={ldm_steps}', f'first_stage.ckpt_path={out / "vae"}', f'sampler.steps={sample_steps}',
+                    'sde.method=stochastic', 'sde.grid=official']   # the paper's sampler: the guided one pulls at each of its steps
     return dict(vae=load_config(find_config('tiny_vae'), common + [f'trainer.train_num_steps={vae_steps}']),
                 ldm=load_config(find_config('tiny_ldm'), ldm), ldm_m=load_config(find_config('tiny_ldm'), ldm + meas),
                 radiounet_m=_radiounet_config(common + meas, radiounet_steps))
