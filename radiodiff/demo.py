@@ -458,9 +458,9 @@ def run_demo_measurements(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_st
                           real=None,                          # a folder of bare real gain maps: the density table on them too
                           radiounet_steps: Optional[int] = None,
                           measurements=MEASUREMENT_RANGE,      # training measurements: a fraction (f,) or a range (lo, hi)
-                          eval_tx: Optional[int] = 4,          # transmitters per held-out city map scored (None: all)
+                          eval_tx: Optional[int] = 2,          # transmitters per held-out city map scored (None: all; 2: the 12-minute budget)
                           num_samples: int = 1,                # LDM samples per map in the density tables (their mean)
-                          active_samples: int = 4,             # LDM samples per map in the active loop (the std rule's std map)
+                          active_samples: int = 2,             # LDM samples per map in the active loop (the std rule's std map; 2: the budget)
                           rounds: int = 4,                     # rounds of the active loop (0.25 % -> 2 % of the pixels)
                          ) -> Path:
     "Train the tiny LDM and RadioUNet with measurements, score them (and the guided sampler) -> `out/measurements/report.md`."

@@ -61,8 +61,8 @@ SHOWN_METRICS = ('nmse', 'rmse', 'ssim', 'psnr')   # the paper's four (published
 
 @torch.no_grad()
 def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int = 5, seed: int = 0,
-                      mask_buildings: bool = False, num_samples: int = 1) -> dict:
-    "`pred` (1, H, W) in [0, 1] from `model.sample` (seeded), `error` = |pred - truth|, `metrics`; `std` if `num_samples` > 1."
+                      mask_buildings: bool = False, num_samples: int = 1, std_scale: float = 1.0) -> dict:
+    "`pred` (1, H, W) in [0, 1] from `model.sample` (seeded), `error` = |pred - truth|, `metrics`; `std` (times `sampler.std_scale`) if `num_samples` > 1."
     if int(steps) < 1: raise ValueError(f"steps must be >= 1, got {steps}")
     if cond.ndim != 3 or truth.ndim != 3:
         raise ValueError(f"cond (3, H, W) and truth (1, H, W) expected, got {tuple(cond.shape)} and {tuple(truth.shape)}")
@@ -74,6 +74,7 @@ def predict_and_score(model, cond: torch.Tensor, truth: torch.Tensor, steps: int
     extra = {'num_samples': k, 'return_std': True} if k > 1 else {}
     res = model.sample(cond[None].to(device), steps=int(steps), generator=gen, **extra)
     pred, std = (r[0].float().cpu() for r in res) if k > 1 else (res[0].float().cpu(), None)   # (1, H, W)
+    if std is not None: std = std * float(std_scale)                      # as `sample_split` writes it (nbs/09b_sample)
     if mask_buildings:                                                     # building pixels are 0, as in the data
         pred = pred.masked_fill(cond[:1].cpu() > 0, 0.)
         if std is not None: std = std.masked_fill(cond[:1].cpu() > 0, 0.)
@@ -339,7 +340,8 @@ def _predict(self: Explorer, res: dict) -> str:
         return 'no model: pass ckpt= (a `radiodiff train` results folder) or model= to see predictions'
     t0 = time.perf_counter()
     res.update(predict_and_score(model, res['cond'], res['truth'], self.steps.value, self.seed.value,
-                                 masks_buildings(self.cfg), self.samples.value), num_samples=self.samples.value, seed=self.seed.value)
+                                 masks_buildings(self.cfg), self.samples.value, self.cfg.sampler.std_scale),
+               num_samples=self.samples.value, seed=self.seed.value)
     res['seconds'] = time.perf_counter() - t0
     return (f"{res['name']}: sampled in {res['seconds']:.1f} s ({self.samples.value} sample(s) x {self.steps.value} steps, "
             f"seed {self.seed.value})")
