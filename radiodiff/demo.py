@@ -171,8 +171,7 @@ def _fitted_std_scale(cfg, model, seed: int = 0, num_maps: int = 32):
     k-sample ensemble's 1-std coverage) when it samples k > 1 maps per map; else `cfg` unchanged."""
     if cfg.sampler.num_samples < 2: return cfg
     cond, target, names, mask = front_data(cfg, 'val', num_maps)
-    setting = dict(config_setting(cfg), method=cfg.sde.method, grid=cfg.sde.grid)
-    fit = fit_std_scale(model, cond, target, names, setting, seed=seed, mask_buildings=mask)
+    fit = fit_std_scale(model, cond, target, names, config_setting(cfg), seed=seed, mask_buildings=mask)
     return apply_overrides(cfg, [f"sampler.std_scale={fit['std_scale']:.6g}"])
 
 # %% ../nbs/11a_demo.ipynb #23bca7f2

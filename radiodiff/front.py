@@ -209,10 +209,11 @@ def front_data(cfg, split: str = 'val', num_maps: Optional[int] = 32, device='cp
     return cond, target, [b['name'] for b in items], mask
 
 def config_setting(cfg) -> dict:
-    "The config's own sampler as a front setting: the variant of `sde.method`/`sde.grid`, `sampler.steps`, `sampler.num_samples`."
-    v = [name for name, mg in FRONT_VARIANTS.items() if mg == (cfg.sde.method, cfg.sde.grid)]
-    return dict(variant=v[0] if v else f'{cfg.sde.method}/{cfg.sde.grid}', steps=cfg.sampler.steps, k=cfg.sampler.num_samples,
-                temperature=cfg.sde.temperature)
+    "The config's own sampler as a setting `sample_setting` takes: its variant ('method/grid' if the front has none), `sde.method`, `sde.grid`, `sampler.steps`, `sampler.num_samples`, `sde.temperature`."
+    method, grid = cfg.sde.method, cfg.sde.grid
+    v = [name for name, mg in FRONT_VARIANTS.items() if mg == (method, grid)]
+    return dict(variant=v[0] if v else f'{method}/{grid}', method=method, grid=grid, steps=cfg.sampler.steps,
+                k=cfg.sampler.num_samples, temperature=cfg.sde.temperature)
 
 # %% ../nbs/14a_front.ipynb #1888360a
 def run_front(cfg,                                   # a Config, a YAML path or a shipped config name
