@@ -22,6 +22,7 @@ from .config import apply_overrides, find_config, load_config
 from .front import config_setting, fit_std_scale, front_data
 from .evaluate import calibration_text, evaluate_dirs
 from .figures import ERROR_MAX, error_by_distance, plot_error_vs_distance
+from .load import load_model
 from .maps import gain_dir, read_condition, read_map
 from .realmaps import evaluate_real, layout_real, line_of_sight, read_bare_maps
 from .sample import sample_split
@@ -253,7 +254,6 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
 # %% ../nbs/11a_demo.ipynb #4bb51eb6
 from .active import DENSITIES, KINDS, active_rounds, density_table
 from .data import build_dataset
-from .load import load_model
 from .maps import db_window
 from .realmaps import falls_steadily, over_maps, real_density_table
 from .stats import paired_difference
