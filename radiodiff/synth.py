@@ -285,6 +285,23 @@ def soft_floor(excess: np.ndarray, knee_db: float, knee_slope: float, dist_m=KNE
     s = np.minimum(1.0, knee_slope * (np.maximum(np.asarray(dist_m, np.float32), 1.0) / KNEE_REF_M) ** -knee_decay)
     return np.where(e > knee_db, knee_db + s * (e - knee_db), e).astype(np.float32)
 
+# %% ../nbs/02_synth.ipynb #a7c3e9d1
+# tested below: with `dominant_path_loss` (the exact second- and third-order paths)
+def _next_sources(city: CityRays, counts, idx, length, extra, heading, used, dist_db, turn, corner_angles: int, max_sources: int) -> tuple:
+    """The next order of sources: the corners that the sources `idx` (their rays `counts`; path `length`, losses `extra`,
+    `heading` so far) see on a silhouette and that were no source yet (`used`, updated); each is reached from the source
+    that gives it the least loss (`dist_db(length)` + losses + `turn(angle)`); the `max_sources` best kept."""
+    corners = city.corners
+    w_c, d_c, t_c = city.at(counts, corners[idx], corners, corner_angles)       # (K, N): every source to every corner
+    phi = _turn(t_c - heading[:, None])
+    via = np.where((w_c == 0) & (d_c > 1), dist_db(length[:, None] + d_c) + extra[:, None] + turn(phi), np.inf)
+    k = via.argmin(0); j = np.arange(len(corners))
+    sel = np.nonzero(np.isfinite(via[k, j]) & ~used & _grazes(city, corners, t_c[k, j]))[0]
+    sel = sel[np.argsort(via[k[sel], sel], kind='stable')][:max_sources]
+    used[sel] = True
+    k = k[sel]
+    return sel, length[k] + d_c[k, sel], (extra[k] + turn(phi[k, sel])).astype(np.float32), t_c[k, sel]
+
 # %% ../nbs/02_synth.ipynb #71f3d582
 def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings)`), shared by its transmitters
                        tx_pos: tuple,            # (row, col) of the Tx
@@ -302,7 +319,8 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
                        graze_px: int = DPM_DEFAULTS['graze_px'],
                        n_angles: int = 1024,     # rays of the Tx
                        corner_angles: int = 360, # rays of each corner
-                       max_sources: int = 24,    # corners kept per order (first and second)
+                       max_sources: int = 24,    # corners kept per order
+                       orders: int = 2,          # corner orders: 0 none, 1 the corners the Tx sees, 2 also those they see, ...
                        pixel_m: Optional[float] = None,  # metres per pixel; None: the tile is 256 m wide (RadioMapSeer)
                        ) -> np.ndarray:
     "Loss in dB over the 1 m free-space loss, $L - 20\\log_{10}(4\\pi f/c)$, of the dominant path to every pixel: (H, W) float32."
@@ -320,30 +338,22 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
     loss = np.where(walls == 0, 10 * los_exponent * log_d, 10 * nlos_exponent * log_d + entered(walls))
     corners = city.corners
     turn = lambda phi: corner_db + turn_db * (phi * (2 / np.pi)) ** turn_exp
-    if len(corners) and max_sources > 0:
+    if orders < 0: raise ValueError(f"orders={orders}: the number of corners a path may turn around (0, 1, 2, ...)")
+    if len(corners) and max_sources > 0 and orders > 0:
         first, idx, length, heading = _first_order(city, rays, t, n_angles, max_sources, graze_px)
         extra = np.zeros(len(idx), np.float32)                      # losses of the path so far to each source
         shade = np.argwhere((walls > 0) & ~city.blocked)            # only these pixels can be reached better via a corner
-        for order in (1, 2):
+        used = first.copy()                                         # corners already a source (of any order)
+        for order in range(1, orders + 1):
             if len(idx) == 0 or len(shade) == 0: break
             counts = city.corner_walls(idx, corner_angles)
             w_k, d_k, t_k = city.at(counts, corners[idx], shade, corner_angles)   # (K, P)
             leg = (10 * nlos_exponent * lg(length[:, None] + d_k) + extra[:, None]
                    + turn(_turn(t_k - heading[:, None])) + entered(w_k))
             loss[shade[:, 0], shade[:, 1]] = np.minimum(loss[shade[:, 0], shade[:, 1]], leg.min(0))
-            if order == 2: break
-            # second order: corners that a first-order corner sees on a silhouette
-            w_c, d_c, t_c = city.at(counts, corners[idx], corners, corner_angles)
-            phi = _turn(t_c - heading[:, None])
-            via = 10 * nlos_exponent * lg(length[:, None] + d_c) + extra[:, None] + turn(phi)
-            via = np.where((w_c == 0) & (d_c > 1), via, np.inf)
-            k = via.argmin(0); j = np.arange(len(corners))
-            nxt = np.isfinite(via[k, j]) & ~first & _grazes(city, corners, t_c[k, j])
-            nxt[idx] = False
-            sel = np.nonzero(nxt)[0]
-            sel = sel[np.argsort(via[k[sel], sel], kind='stable')][:max_sources]
-            length, extra = length[k[sel]] + d_c[k[sel], sel], (extra[k[sel]] + turn(phi[k[sel], sel])).astype(np.float32)
-            heading, idx = t_c[k[sel], sel], sel
+            if order == orders: break
+            idx, length, extra, heading = _next_sources(city, counts, idx, length, extra, heading, used,
+                                                        lambda l: 10 * nlos_exponent * lg(l), turn, corner_angles, max_sources)
     base = 10 * los_exponent * log_d                                # the LOS law at the straight distance
     return (base + soft_floor(loss - base, knee_db, knee_slope, np.maximum(dist * pixel_m, 1.0), knee_decay)).astype(np.float32)
 
