@@ -148,7 +148,7 @@ def cmd_demo(args):
     "The whole pipeline on synthetic data with the tiny configs (`--measurements`: the measurement variant)."
     if getattr(args, 'measurements', None) is not None:
         run_demo_measurements(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps,
-                              overrides=args.set, sample_steps=args.steps or 5, seed=args.seed, real=args.real,
+                              overrides=args.set, sample_steps=5 if args.steps is None else args.steps, seed=args.seed, real=args.real,
                               radiounet_steps=args.radiounet_steps, measurements=parse_measurements(args.measurements))
         return
     run_demo(args.out, maps=args.maps, tx=args.tx, vae_steps=args.vae_steps, ldm_steps=args.ldm_steps, overrides=args.set,

@@ -18,8 +18,8 @@ __all__ = ['COMPARISON_META', 'MEASUREMENT_RANGE', 'DEMO_RULES', 'write_demo_rep
 # %% ../nbs/11a_demo.ipynb #6fb57f45
 from .checkpoint import latest_checkpoint
 from .compare import compare_predictions, compare_table, nmse_difference
-from .config import apply_overrides, find_config, load_config
-from .front import config_setting, fit_std_scale, front_data
+from .config import find_config, load_config
+from .front import with_fitted_std_scale
 from .evaluate import calibration_text, evaluate_dirs
 from .figures import ERROR_MAX, error_by_distance, plot_error_vs_distance
 from .load import load_model
@@ -166,15 +166,6 @@ def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_m
     (out / 'report.md').write_text('\n'.join(lines) + '\n')
     return out / 'report.md'
 
-# %% ../nbs/11a_demo.ipynb #abefc8d6
-def _fitted_std_scale(cfg, model, seed: int = 0, num_maps: int = 32):
-    """`cfg` with `sampler.std_scale` fitted on `num_maps` validation maps (`front.fit_std_scale`, the perfect
-    k-sample ensemble's 1-std coverage) when it samples k > 1 maps per map; else `cfg` unchanged."""
-    if cfg.sampler.num_samples < 2: return cfg
-    cond, target, names, mask = front_data(cfg, 'val', num_maps)
-    fit = fit_std_scale(model, cond, target, names, config_setting(cfg), seed=seed, mask_buildings=mask)
-    return apply_overrides(cfg, [f"sampler.std_scale={fit['std_scale']:.6g}"])
-
 # %% ../nbs/11a_demo.ipynb #23bca7f2
 def _radiounet_config(common: list, steps: Optional[int]):
     "The shipped tiny RadioUNet config with the demo's overrides (and `steps` training steps when given)."
@@ -221,7 +212,7 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
     ldm_dir = train(ldm_cfg, stage='ldm', out=out / 'ldm', resume=resume(out / 'ldm'))
     timings['train LDM'] = time.time() - t0
     t0 = time.time()
-    ldm_cfg = _fitted_std_scale(ldm_cfg, load_model(ldm_dir), seed)          # the std maps' scale, fitted on validation maps
+    ldm_cfg = with_fitted_std_scale(ldm_cfg, load_model(ldm_dir), seed)          # the std maps' scale, fitted on validation maps
     sample_split(ldm_cfg, ckpt=ldm_dir, split='test', out=out / 'samples', seed=seed)   # + std maps when num_samples > 1
     timings['sample test maps'] = time.time() - t0
     folders = {'radiodiff (tiny LDM)': out / 'samples'}

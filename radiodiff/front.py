@@ -14,11 +14,11 @@ import torch
 # %% auto #0
 __all__ = ['FRONT_STEPS', 'FRONT_K', 'FRONT_VARIANTS', 'front_settings', 'front_metrics', 'sample_setting', 'sample_maps',
            'measure_front', 'pareto', 'format_front', 'plot_front', 'fit_temperature', 'spread_scale', 'fit_std_scale',
-           'front_data', 'config_setting', 'run_front', 'largest_batch', 'gpu_report']
+           'front_data', 'config_setting', 'with_fitted_std_scale', 'run_front', 'largest_batch', 'gpu_report']
 
 # %% ../nbs/14a_front.ipynb #12479386
 from .bench import _as_config, compare_times, run_bench
-from .config import Config, find_config, load_config, masks_buildings
+from .config import Config, apply_overrides, find_config, load_config, masks_buildings
 from .data import build_dataset
 from .evaluate import compute_metrics
 from .ldm import build_ldm
@@ -214,6 +214,15 @@ def config_setting(cfg) -> dict:
     v = [name for name, mg in FRONT_VARIANTS.items() if mg == (method, grid)]
     return dict(variant=v[0] if v else f'{method}/{grid}', method=method, grid=grid, steps=cfg.sampler.steps,
                 k=cfg.sampler.num_samples, temperature=cfg.sde.temperature)
+
+# %% ../nbs/14a_front.ipynb #66db4f67
+def with_fitted_std_scale(cfg, model, seed: int = 0, num_maps: Optional[int] = 32):
+    """`cfg` with `sampler.std_scale` fitted on `num_maps` validation maps (None: all; `fit_std_scale`, the perfect
+    k-sample ensemble's 1-std coverage) when it samples k > 1 maps per map; else `cfg` unchanged."""
+    if cfg.sampler.num_samples < 2: return cfg
+    cond, target, names, mask = front_data(cfg, 'val', num_maps)
+    fit = fit_std_scale(model, cond, target, names, config_setting(cfg), seed=seed, mask_buildings=mask)
+    return apply_overrides(cfg, [f"sampler.std_scale={fit['std_scale']!r}"])   # exact: a rounded-down scale covers less than the level
 
 # %% ../nbs/14a_front.ipynb #1888360a
 def run_front(cfg,                                   # a Config, a YAML path or a shipped config name
