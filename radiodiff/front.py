@@ -221,7 +221,8 @@ def with_fitted_std_scale(cfg, model, seed: int = 0, num_maps: Optional[int] = 3
     k-sample ensemble's 1-std coverage) when it samples k > 1 maps per map; else `cfg` unchanged."""
     if cfg.sampler.num_samples < 2: return cfg
     cond, target, names, mask = front_data(cfg, 'val', num_maps)
-    fit = fit_std_scale(model, cond, target, names, config_setting(cfg), seed=seed, mask_buildings=mask)
+    fit = fit_std_scale(model, cond, target, names, config_setting(cfg), seed=seed, mask_buildings=mask,
+                        precision=cfg.sampler.mixed_precision)            # as the config samples (bf16 under 'auto' where fast)
     return apply_overrides(cfg, [f"sampler.std_scale={fit['std_scale']!r}"])   # exact: a rounded-down scale covers less than the level
 
 # %% ../nbs/14a_front.ipynb #1888360a
