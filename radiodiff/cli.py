@@ -4,13 +4,13 @@
 
 # %% ../nbs/11_cli.ipynb #26bb0d88
 from __future__ import annotations
-import argparse, sys, traceback
+import argparse, json, sys, traceback
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample', 'cmd_evaluate',
-           'cmd_compare', 'cmd_diff_runs', 'cmd_layout_real', 'cmd_bench', 'cmd_import_official', 'cmd_demo',
-           'cmd_measure_next', 'build_parser', 'main']
+           'cmd_compare', 'cmd_diff_runs', 'cmd_layout_real', 'cmd_realism', 'cmd_bench', 'cmd_import_official',
+           'cmd_demo', 'cmd_measure_next', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #9986d68f
 from . import __version__
@@ -23,7 +23,7 @@ from .evaluate import evaluate_dirs
 from .front import FRONT_K, FRONT_STEPS, gpu_report, run_front
 from .load import saved_config
 from .official import import_official, read_config
-from .realmaps import layout_real
+from .realmaps import format_realism, layout_real, realism_report
 from .sample import sample_split
 from .synth import write_synthetic
 from .trainer import train
@@ -46,7 +46,7 @@ def _one_line(e: BaseException) -> str:
 
 # %% ../nbs/11_cli.ipynb #efc6e226
 # integer options that must be at least 1 (`dest` names); `--steps` is the number of sampling steps
-_POSITIVE = ('maps', 'tx', 'size', 'steps', 'batch_size', 'num_maps', 'vae_steps', 'ldm_steps', 'radiounet_steps')
+_POSITIVE = ('maps', 'tx', 'size', 'steps', 'batch_size', 'num_maps', 'vae_steps', 'ldm_steps', 'radiounet_steps', 'synthetic')
 
 def _validate_args(args):
     "Reject option values no command can use, before anything runs."
@@ -123,6 +123,15 @@ def cmd_layout_real(args):
     out = layout_real(args.src, args.out, overwrite=args.overwrite)
     n = sum(1 for _ in (out / 'gain' / 'DPM').glob('*.png'))
     print(f'wrote {n} real maps (one Tx each) to {out} in the RadioMapSeer layout; list in {out / "sources.csv"}')
+
+def cmd_realism(args):
+    "The synthetic generator against a folder of real bare gain maps, per distance bin, for all of them and each half (nbs/09a_realmaps)."
+    rep = realism_report(args.src, synthetic=args.synthetic, seed=args.seed, n_boot=args.boot, min_pixels=args.min_pixels,
+                         progress=True, **({} if args.orders is None else {'orders': args.orders}))
+    print(format_realism(rep), end='')
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(rep, indent=1) + '\n'); print(f'wrote {args.json}')
 
 def cmd_bench(args):
     "Benchmark training and sampling; with `--front`, the sampler's front of a checkpoint (nbs/14a_front)."
@@ -247,6 +256,17 @@ def _add_layout_real(sub):
     p.add_argument('--overwrite', action='store_true', help='write into an existing, non-empty --out')
     p.set_defaults(func=cmd_layout_real)
 
+def _add_realism(sub):
+    "Add the `realism` subcommand to `sub`."
+    p = sub.add_parser('realism', help='the synthetic generator against a folder of real gain maps, bin by bin'); _common(p, cfg=False)
+    p.add_argument('--src', required=True, help='folder of 8-bit gain maps (*.png; buildings = 0, Tx = brightest pixel)')
+    p.add_argument('--synthetic', type=int, default=48, help='synthetic city maps to set against them (default 48)')
+    p.add_argument('--boot', type=int, default=1000, help='resamples of the real maps for the 95 %% intervals (default 1000)')
+    p.add_argument('--min-pixels', type=int, default=1000, help='leave out bins with fewer pixels (default 1000)')
+    p.add_argument('--orders', type=int, help='corner orders of the propagation (default: 2, as the generator)')
+    p.add_argument('--seed', type=int, default=0); p.add_argument('--json', help='write the whole report as JSON here')
+    p.set_defaults(func=cmd_realism)
+
 def _add_bench(sub):
     "Add the `bench` subcommand to `sub`."
     p = sub.add_parser('bench', help='throughput, latency, memory and FLOPs'); _common(p)
@@ -311,7 +331,7 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument('--version', action='version', version=f'radiodiff {__version__}')
     sub = ap.add_subparsers(dest='command', metavar='COMMAND')
     for add in (_add_synth, _add_train, _add_sample, _add_evaluate, _add_compare, _add_diff_runs,
-                _add_demo, _add_layout_real, _add_bench, _add_import_official):
+                _add_demo, _add_layout_real, _add_realism, _add_bench, _add_import_official):
         add(sub)
     _add_measure_next(sub)
     return ap

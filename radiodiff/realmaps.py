@@ -11,7 +11,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
-from .synth import CityRays, GAIN_MAX_DB, GAIN_MIN_DB
+from .synth import CityRays, GAIN_MAX_DB, GAIN_MIN_DB, gain_to_gray, path_gain_db, synth_map
+from tqdm.auto import tqdm
 from .compare import compare_predictions, nmse_difference
 from .config import apply_overrides
 from .evaluate import TrivialBaseline, baseline_predictions, evaluate_dirs, fit_baseline, nmse
@@ -19,10 +20,11 @@ from .maps import gain_dir, list_map_names, read_map
 from .sample import sample_split
 
 # %% auto #0
-__all__ = ['DISTANCE_BINS', 'DEEP_GRAY', 'DB_PER_LEVEL', 'FREE_SPACE_REAL', 'building_mask', 'tx_from_gain', 'read_bare_maps',
-           'split_halves', 'layout_real', 'line_of_sight', 'pixel_groups', 'gray_profile', 'wasserstein1',
-           'ks_distance', 'group_stats', 'rmse_db', 'building_sizes', 'free_space_transfer', 'evaluate_real',
-           'real_items', 'over_maps', 'falls_steadily', 'real_density_table']
+__all__ = ['DISTANCE_BINS', 'DEEP_GRAY', 'DB_PER_LEVEL', 'REALISM_TARGETS', 'FREE_SPACE_REAL', 'building_mask', 'tx_from_gain',
+           'read_bare_maps', 'split_halves', 'layout_real', 'line_of_sight', 'pixel_groups', 'gray_profile',
+           'wasserstein1', 'ks_distance', 'group_stats', 'rmse_db', 'bin_name', 'bin_stats', 'bin_verdict',
+           'verdict_line', 'format_verdict', 'building_sizes', 'map_bootstrap', 'realism_report', 'format_realism',
+           'free_space_transfer', 'evaluate_real', 'real_items', 'over_maps', 'falls_steadily', 'real_density_table']
 
 # %% ../nbs/09a_realmaps.ipynb #454dbef8
 def _dilate(mask: np.ndarray, k: int = 3) -> np.ndarray:
@@ -185,11 +187,125 @@ def rmse_db(pred: np.ndarray, real: np.ndarray, buildings: np.ndarray) -> float:
     diff = np.asarray(pred, np.float64)[keep] - np.asarray(real, np.float64)[keep]
     return float(np.sqrt((diff ** 2).mean()) * DB_PER_LEVEL)
 
+# %% ../nbs/09a_realmaps.ipynb #2bf2271c
+REALISM_TARGETS = (('mean', 3.0, 'levels'), ('p5', 3.0, 'levels'), ('deep', 1.0, 'pp'))   # statistic, tolerance, unit
+
+def bin_name(key) -> str:
+    "'NLOS 10-30' for the key ('NLOS', (10, 30)) of `pixel_groups`."
+    kind, (lo, hi) = key
+    return f'{kind} {lo}-{hi}'
+
+def bin_stats(real, real_masks, model, model_masks, min_pixels: int = 1000) -> dict:
+    "Per (kind, bin): `group_stats` of the real maps against the model's maps (both pooled), bins with `min_pixels` on both sides."
+    r, m = pixel_groups(real, buildings=real_masks), pixel_groups(model, buildings=model_masks)
+    return {k: group_stats(r[k], m[k]) for k in r if len(r[k]) >= min_pixels and len(m[k]) >= min_pixels}
+
+def bin_verdict(rows: dict, targets=REALISM_TARGETS) -> dict:
+    "{statistic: {'tol', 'unit', 'bins', 'misses': {bin: gap model - real}}} of `bin_stats` rows: the bins outside each target."
+    out = {}
+    for key, tol, unit in targets:
+        gaps = {bin_name(k): float(s[key][1] - s[key][0]) for k, s in rows.items()}
+        out[key] = dict(tol=float(tol), unit=unit, bins=len(gaps), misses={n: g for n, g in gaps.items() if abs(g) > tol})
+    return out
+
+def verdict_line(verdict: dict) -> str:
+    "A `bin_verdict` as one line: per target, the bins within it, and the gaps of those that miss it."
+    return '; '.join(f"{key} {v['bins'] - len(v['misses'])}/{v['bins']} bins within {v['tol']:g} {v['unit']}"
+                     + (f" (misses {', '.join(f'{n} {g:+.1f}' for n, g in v['misses'].items())})" if v['misses'] else '')
+                     for key, v in verdict.items())
+
+def format_verdict(rows: dict, targets=REALISM_TARGETS) -> str:
+    "`verdict_line` of the `bin_verdict` of `bin_stats` rows."
+    return verdict_line(bin_verdict(rows, targets))
+
 # %% ../nbs/09a_realmaps.ipynb #fbb65b58
 def building_sizes(buildings: Sequence[np.ndarray]) -> list:
     "Areas in pixels of the 8-connected buildings of each mask: a list of int arrays, one per mask."
     lab = _label(torch.from_numpy(np.stack([np.asarray(b, bool) for b in buildings])))
     return [np.unique(l[l > 0].numpy(), return_counts=True)[1] for l in lab]
+
+# %% ../nbs/09a_realmaps.ipynb #acebba01
+def _hist_stats(h: np.ndarray) -> tuple:
+    "(mean, 5th percentile by numpy's linear rule, % darker than `DEEP_GRAY`) of the gray levels whose histogram is `h` (256,)."
+    n, c = int(h.sum()), np.cumsum(h)
+    pos = 0.05 * (n - 1); k = int(pos)
+    lo, hi = (int(np.searchsorted(c, j, side='right')) for j in (k, min(k + 1, n - 1)))   # the k-th and (k+1)-th smallest
+    return float((np.arange(256) * h).sum() / n), lo + (pos - k) * (hi - lo), float(100 * c[DEEP_GRAY - 1] / n)
+
+def map_bootstrap(maps, masks, n: int = 1000, seed: int = 0) -> dict:
+    """Per NLOS bin: ((mean, p5, % darker than `DEEP_GRAY`) of the pooled pixels, their 2.5 % and their 97.5 % points
+    over `n` resamples of the maps with replacement): the map is the unit, its pixels are not independent draws."""
+    if not len(maps): raise ValueError("maps: need at least one map to resample")
+    per = [pixel_groups([g], buildings=[b]) for g, b in zip(maps, masks)]
+    rng, out = np.random.default_rng(seed), {}
+    for key in per[0]:
+        if key[0] != 'NLOS': continue
+        hist = np.stack([np.bincount(p[key].astype(np.int64), minlength=256) for p in per])   # (maps, 256)
+        if not hist.sum(): continue
+        s = np.array([_hist_stats(h) for h in (hist[rng.integers(0, len(per), len(per))].sum(0) for _ in range(n)) if h.sum()])
+        out[key] = (np.array(_hist_stats(hist.sum(0))), np.percentile(s, 2.5, axis=0), np.percentile(s, 97.5, axis=0))
+    return out
+
+# %% ../nbs/09a_realmaps.ipynb #bc3d35df
+# tested below: with format_realism, on a folder of our own synthetic maps
+def realism_report(src,                      # folder of real bare gain maps (*.png: buildings 0, Tx the brightest pixel)
+                   synthetic: int = 48,      # synthetic city maps to set against them (`synth_map`, one Tx each)
+                   seed: int = 0,            # the synthetic set and the resampling
+                   n_boot: int = 1000,       # resamples of the maps for the intervals
+                   min_pixels: int = 1000,   # bins with fewer pixels (real or model) are left out
+                   progress: bool = True,
+                   **dpm) -> dict:           # constants of `dominant_path_loss` for both models (default `DPM_DEFAULTS`)
+    "The generator against the real maps of `src`, for all of them and for each half: bin statistics, verdicts, RMSE, intervals (JSON-able)."
+    if int(synthetic) < 1: raise ValueError(f"synthetic={synthetic}: set at least 1 synthetic map against the real ones")
+    if int(n_boot) < 1: raise ValueError(f"n_boot={n_boot}: the intervals need at least 1 resample of the maps")
+    files = read_bare_maps(src)
+    size, names = files[0][1].shape[0], [n for n, _ in files]
+    syn, syn_masks = [], []
+    for m in tqdm(range(1, int(synthetic) + 1), desc='synthetic maps', disable=not progress, leave=False):
+        s = synth_map(m, seed=seed, tx=1, size=size)
+        b, t = s['buildings'], s['tx'][0]
+        syn.append(gain_to_gray(path_gain_db(b, t, **dpm), b, t) if dpm else s['gain'][0]); syn_masks.append(b)
+    maps = dict(files); masks = {n: building_mask(g) for n, g in files}
+    layouts = {n: gain_to_gray(path_gain_db(masks[n], tx_from_gain(g), **dpm), masks[n], tx_from_gain(g))
+               for n, g in tqdm(files, desc='real layouts', disable=not progress, leave=False)}
+    groups = {'all': names, **(split_halves(names) if len(names) >= 2 else {})}
+    report = dict(maps=len(names), size=size, synthetic=int(synthetic), seed=seed, n_boot=n_boot, min_pixels=min_pixels,
+                  dpm=dict(dpm), targets=[list(t) for t in REALISM_TARGETS], groups={})
+    for gname, ns in groups.items():
+        real, rm = [maps[n] for n in ns], [masks[n] for n in ns]
+        models = {}
+        for mname, (mm, mk) in (('synthetic cities', (syn, syn_masks)), ('DPM on real layouts', ([layouts[n] for n in ns], rm))):
+            rows = bin_stats(real, rm, mm, mk, min_pixels)
+            models[mname] = dict(verdict=bin_verdict(rows), bins={bin_name(k): dict(n=int(s['n']), w1=s['w1'], ks=s['ks'],
+                                 **{st: [float(x) for x in s[st]] for st in ('mean', 'p5', 'deep')}) for k, s in rows.items()})
+        boot = map_bootstrap(real, rm, n=n_boot, seed=seed)
+        report['groups'][gname] = dict(names=list(ns), models=models,
+                                       rmse_db=[rmse_db(layouts[n], maps[n], masks[n]) for n in ns],
+                                       intervals={bin_name(k): dict(value=v.tolist(), lo=lo.tolist(), hi=hi.tolist())
+                                                  for k, (v, lo, hi) in boot.items()})
+    return report
+
+# %% ../nbs/09a_realmaps.ipynb #078cc69a
+def format_realism(report: dict) -> str:
+    "`realism_report` as text: per group of maps the verdicts and the RMSE, then each NLOS bin's real value [95 %] against the synthetic cities' (* outside)."
+    tg = ', '.join(f'{k} within {t:g} {u}' for k, t, u in report['targets'])
+    lines = [f"{report['maps']} real maps ({report['size']} px) against {report['synthetic']} synthetic city maps (seed {report['seed']})"
+             f" and our propagation on the real layouts; constants {report['dpm'] or 'DPM_DEFAULTS'}", f"targets per bin: {tg}"]
+    for gname, g in report['groups'].items():
+        v = g['models']; e = g['rmse_db']
+        lines += ['', f"{gname} ({len(g['names'])} maps)"]
+        for mname, res in v.items(): lines.append(f"  {mname:20s} {verdict_line(res['verdict'])}")
+        lines.append(f"  {'DPM on real layouts':20s} RMSE {np.mean(e):.2f} dB per map (range {min(e):.2f}-{max(e):.2f})")
+        lines.append(f"  {'NLOS bin':12s} {'mean real [95 %] synthetic':>34s} {'p5 real [95 %] synthetic':>28s} {'% < 26 real [95 %] synthetic':>36s}")
+        syn = v['synthetic cities']['bins']
+        for b, iv in g['intervals'].items():
+            cells = []
+            for j, fmt in enumerate(('{:6.1f}', '{:4.0f}', '{:6.2f}')):
+                s_ = syn[b][('mean', 'p5', 'deep')[j]][1] if b in syn else float('nan')
+                out = '*' if b in syn and not iv['lo'][j] <= s_ <= iv['hi'][j] else ' '
+                cells.append(f"{fmt.format(iv['value'][j])} [{fmt.format(iv['lo'][j])}, {fmt.format(iv['hi'][j])}] {fmt.format(s_)}{out}")
+            lines.append(f"  {b:12s} {cells[0]:>34s} {cells[1]:>28s} {cells[2]:>36s}")
+    return '\n'.join(lines) + '\n'
 
 # %% ../nbs/09a_realmaps.ipynb #92de2789
 def _nmse_of(predict, data_root, names) -> float:
