@@ -4,13 +4,13 @@
 
 # %% ../nbs/11_cli.ipynb #26bb0d88
 from __future__ import annotations
-import argparse, json, sys, traceback
+import argparse, inspect, json, sys, traceback
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['EXIT_USAGE', 'EXIT_FAILED', 'UserError', 'cmd_synth', 'cmd_train_vae', 'cmd_train', 'cmd_sample', 'cmd_evaluate',
-           'cmd_compare', 'cmd_diff_runs', 'cmd_layout_real', 'cmd_realism', 'cmd_bench', 'cmd_import_official',
-           'cmd_demo', 'cmd_measure_next', 'build_parser', 'main']
+           'cmd_compare', 'cmd_diff_runs', 'cmd_layout_real', 'dpm_overrides', 'cmd_realism', 'cmd_bench',
+           'cmd_import_official', 'cmd_demo', 'cmd_measure_next', 'build_parser', 'main']
 
 # %% ../nbs/11_cli.ipynb #9986d68f
 from . import __version__
@@ -25,7 +25,7 @@ from .load import saved_config
 from .official import import_official, read_config
 from .realmaps import format_realism, layout_real, realism_report
 from .sample import sample_split
-from .synth import write_synthetic
+from .synth import dominant_path_loss, write_synthetic
 from .trainer import train
 
 # %% ../nbs/11_cli.ipynb #1d743f51
@@ -124,10 +124,21 @@ def cmd_layout_real(args):
     n = sum(1 for _ in (out / 'gain' / 'DPM').glob('*.png'))
     print(f'wrote {n} real maps (one Tx each) to {out} in the RadioMapSeer layout; list in {out / "sources.csv"}')
 
+def dpm_overrides(items) -> dict:
+    "`--dpm KEY=VALUE` items as constants of `dominant_path_loss`: its keyword parameters only, each value of its default's type."
+    known = {k: p.default for k, p in inspect.signature(dominant_path_loss).parameters.items() if p.default not in (inspect.Parameter.empty, None)}
+    out = {}
+    for it in items or ():
+        k, sep, v = it.partition('=')
+        if not sep or k not in known: raise UserError(f"--dpm {it!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
+        try: out[k] = type(known[k])(v)
+        except ValueError: raise UserError(f"--dpm {it!r}: {k} takes a {type(known[k]).__name__} (default {known[k]!r})") from None
+    return out
+
 def cmd_realism(args):
     "The synthetic generator against a folder of real bare gain maps, per distance bin, for all of them and each half (nbs/09a_realmaps)."
     rep = realism_report(args.src, synthetic=args.synthetic, seed=args.seed, n_boot=args.boot, min_pixels=args.min_pixels,
-                         progress=True, **({} if args.orders is None else {'orders': args.orders}))
+                         progress=True, **dpm_overrides(args.dpm))
     print(format_realism(rep), end='')
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -263,7 +274,8 @@ def _add_realism(sub):
     p.add_argument('--synthetic', type=int, default=48, help='synthetic city maps to set against them (default 48)')
     p.add_argument('--boot', type=int, default=1000, help='resamples of the real maps for the 95 %% intervals (default 1000)')
     p.add_argument('--min-pixels', type=int, default=1000, help='leave out bins with fewer pixels (default 1000)')
-    p.add_argument('--orders', type=int, help='corner orders of the propagation (default: 2, as the generator)')
+    p.add_argument('--dpm', action='append', metavar='KEY=VALUE',
+                   help='a constant of the propagation for both models, e.g. orders=3 or corner_db=3 (repeatable; default: the generator\'s)')
     p.add_argument('--seed', type=int, default=0); p.add_argument('--json', help='write the whole report as JSON here')
     p.set_defaults(func=cmd_realism)
 
