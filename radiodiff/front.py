@@ -22,7 +22,7 @@ from .config import Config, apply_overrides, find_config, load_config, masks_bui
 from .data import build_dataset
 from .evaluate import compute_metrics
 from .ldm import build_ldm
-from .load import load_model
+from .load import load_model, with_data_root
 from .maps import DB_WINDOWS, db_window, mask_building_pixels, to_unit
 from .precision import autocast, fast_bf16, prepare_for_speed, synchronize
 from .sample import map_generators
@@ -241,6 +241,7 @@ def run_front(cfg,                                   # a Config, a YAML path or 
         ckpt = ckpt or cfg.sampler.ckpt_path
         if not ckpt: raise ValueError("ckpt: no checkpoint given; pass ckpt=... (--ckpt) or set sampler.ckpt_path")
         model = load_model(ckpt, cfg, use_ema=cfg.sampler.use_ema, device=device)
+        cfg = with_data_root(cfg, near=ckpt)                   # a relative data.root: also next to the weights
     model = model.to(device).eval()
     cond, target, names, mask = front_data(cfg, split, num_maps, device)
     settings = front_settings(steps, ks, variants, cfg.sde.temperature if temperature is None else temperature)

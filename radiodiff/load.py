@@ -11,7 +11,7 @@ from typing import Optional, Sequence, Union
 from torch import nn
 
 # %% auto #0
-__all__ = ['OFFICIAL_SUFFIXES', 'saved_config', 'as_config', 'vae_path', 'trained_phase', 'load_model']
+__all__ = ['OFFICIAL_SUFFIXES', 'saved_config', 'as_config', 'vae_path', 'with_data_root', 'trained_phase', 'load_model']
 
 # %% ../nbs/07d_load.ipynb #51141896
 from .config import Config, apply_overrides, config_from_dict, config_to_dict, find_config, read_yaml
@@ -39,6 +39,12 @@ def as_config(cfg, overrides: Sequence[str] = ()) -> Config:
     return read_config(find_config(cfg), overrides)
 
 # %% ../nbs/07d_load.ipynb #576d96fe
+def _near_candidates(p: Path, near) -> list:
+    "Where a relative path `p` may be next to `near`: in `near` (a folder) and in each folder above it."
+    if p.is_absolute() or near is None: return []
+    near = Path(near).resolve()
+    return [a / p for a in ([near] if near.is_dir() else []) + list(near.parents)]
+
 def vae_path(cfg: Config, near=None) -> Path:
     """The VAE weights of `cfg.first_stage.ckpt_path`: an absolute path as it is; a relative one next to `near` (the
     weights being loaded: their folder and each folder above), else relative to the current folder."""
@@ -46,16 +52,21 @@ def vae_path(cfg: Config, near=None) -> Path:
     if not p:
         raise FileNotFoundError("first_stage.ckpt_path: not set; train a VAE first (`radiodiff train-vae`) and "
                                 "set first_stage.ckpt_path to its results folder or checkpoint folder")
-    p = Path(p)
-    if p.is_absolute() or near is None: cands = []
-    else:
-        near = Path(near).resolve()
-        cands = [a / p for a in ([near] if near.is_dir() else []) + list(near.parents)]
+    p = Path(p); cands = _near_candidates(p, near)
     for c in cands + [p]:
         if c.exists(): return c
     raise FileNotFoundError(f"first_stage.ckpt_path: {p} does not exist" + (f" (looked next to {near} and in the current "
                             f"folder)" if cands else '') + "; point it at a VAE results folder or checkpoint folder "
                             "(radiodiff.ldm.build_ldm builds the model without weights)")
+
+# %% ../nbs/07d_load.ipynb #e2337ee8
+def with_data_root(cfg: Config, near=None) -> Config:
+    """`cfg` with its `data.root` found: a relative root that is not in the current folder is looked for next to `near`
+    (the weights: their folder and each folder above), as `vae_path` does, and written absolute; else `cfg` as it is."""
+    p = Path(cfg.data.root)
+    if p.exists(): return cfg
+    found = next((c for c in _near_candidates(p, near) if c.exists()), None)
+    return cfg if found is None else apply_overrides(cfg, [f'data.root={found}'])
 
 # %% ../nbs/07d_load.ipynb #36b75bd0
 def _load_ldm(cfg: Config, path, use_ema: bool, model=None) -> nn.Module:

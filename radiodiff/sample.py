@@ -20,7 +20,7 @@ __all__ = ['NOISE_RULE', 'resize_to_native', 'map_seed', 'map_generators', 'samp
 # %% ../nbs/09b_sample.ipynb #03745708
 from .config import load_config, masks_buildings
 from .data import build_dataset, read_gray
-from .load import load_model
+from .load import load_model, with_data_root
 from .maps import STD_DIR, list_map_names, map_name_key, write_map, write_std
 from .precision import autocast, prepare_for_sampling, resolve_precision, synchronize
 
@@ -172,6 +172,7 @@ def sample_split(cfg, ckpt=None, split: Optional[str] = None, steps: Optional[in
                  model=None, progress: bool = False, verbose: bool = True) -> dict:
     "Sample `split` to `{out}/{map}_{tx}.png` (+ `std/` when `sampler.num_samples` > 1, `sampling.json`); resumable."
     if isinstance(cfg, (str, Path)): cfg = load_config(cfg)
+    cfg = with_data_root(cfg, near=ckpt or cfg.sampler.ckpt_path or None)   # a relative data.root: also next to the weights
     a = _sampling_args(cfg, split, steps, batch_size, use_ema, num_maps, seed, out, device)
     ds = build_dataset(cfg, a.split)
     n_total = len(ds) if a.num_maps is None else min(int(a.num_maps), len(ds))
