@@ -126,13 +126,14 @@ def cmd_layout_real(args):
 
 def dpm_overrides(items) -> dict:
     "`--dpm KEY=VALUE` items as constants of `dominant_path_loss`: its keyword parameters only, each value of its default's type."
-    known = {k: p.default for k, p in inspect.signature(dominant_path_loss).parameters.items() if p.default not in (inspect.Parameter.empty, None)}
+    known = {k: p.default for k, p in inspect.signature(dominant_path_loss).parameters.items() if p.default is not inspect.Parameter.empty}
     out = {}
     for it in items or ():
         k, sep, v = it.partition('=')
         if not sep or k not in known: raise UserError(f"--dpm {it!r}: expected KEY=VALUE with KEY one of {', '.join(known)}")
-        try: out[k] = type(known[k])(v)
-        except ValueError: raise UserError(f"--dpm {it!r}: {k} takes a {type(known[k]).__name__} (default {known[k]!r})") from None
+        typ = float if known[k] is None else type(known[k])                # a None default (unset) takes a number
+        try: out[k] = typ(v)
+        except ValueError: raise UserError(f"--dpm {it!r}: {k} takes a {typ.__name__} (default {known[k]!r})") from None
     return out
 
 def cmd_realism(args):

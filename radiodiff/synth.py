@@ -136,6 +136,7 @@ DPM_DEFAULTS = dict(los_exponent=2.5,       # n_LOS: distance exponent of the di
                     knee_db=20.0,           # E_k: excess over the LOS law above which the excess is compressed
                     knee_slope=0.5,         # s: rate at which excess above E_k counts at KNEE_REF_M
                     knee_decay=0.25,        # delta: the rate falls as distance^-delta (at most 1)
+                    knee_slope_through=None, # s_t: s for the pixels that no building-free path reaches (None: s)
                     graze_px=0,             # g: a ray at most this many pixels inside buildings still sees a corner (0: none)
                     )
 KNEE_REF_M = 100.0   # the distance (m) at which the knee's rate is `knee_slope`
@@ -316,6 +317,7 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
                        knee_db: float = DPM_DEFAULTS['knee_db'],
                        knee_slope: float = DPM_DEFAULTS['knee_slope'],
                        knee_decay: float = DPM_DEFAULTS['knee_decay'],
+                       knee_slope_through: Optional[float] = DPM_DEFAULTS['knee_slope_through'],
                        graze_px: int = DPM_DEFAULTS['graze_px'],
                        n_angles: int = 1024,     # rays of the Tx
                        corner_angles: int = 360, # rays of each corner
@@ -336,6 +338,7 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
     entered = lambda v: _legs_loss(v, lut, building_db, more_buildings_db)
     log_d = lg(dist)
     loss = np.where(walls == 0, 10 * los_exponent * log_d, 10 * nlos_exponent * log_d + entered(walls))
+    free = walls == 0                                               # reached by a path free of buildings
     corners = city.corners
     turn = lambda phi: corner_db + turn_db * (phi * (2 / np.pi)) ** turn_exp
     if orders < 0: raise ValueError(f"orders={orders}: the number of corners a path may turn around (0, 1, 2, ...)")
@@ -351,11 +354,13 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
             leg = (10 * nlos_exponent * lg(length[:, None] + d_k) + extra[:, None]
                    + turn(_turn(t_k - heading[:, None])) + entered(w_k))
             loss[shade[:, 0], shade[:, 1]] = np.minimum(loss[shade[:, 0], shade[:, 1]], leg.min(0))
+            free[shade[:, 0], shade[:, 1]] |= (w_k == 0).any(0)
             if order == orders: break
             idx, length, extra, heading = _next_sources(city, counts, idx, length, extra, heading, used,
                                                         lambda l: 10 * nlos_exponent * lg(l), turn, corner_angles, max_sources)
     base = 10 * los_exponent * log_d                                # the LOS law at the straight distance
-    return (base + soft_floor(loss - base, knee_db, knee_slope, np.maximum(dist * pixel_m, 1.0), knee_decay)).astype(np.float32)
+    s = knee_slope if knee_slope_through is None else np.where(free, knee_slope, knee_slope_through).astype(np.float32)
+    return (base + soft_floor(loss - base, knee_db, s, np.maximum(dist * pixel_m, 1.0), knee_decay)).astype(np.float32)
 
 
 
