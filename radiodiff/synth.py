@@ -362,8 +362,6 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
     s = knee_slope if knee_slope_through is None else np.where(free, knee_slope, knee_slope_through).astype(np.float32)
     return (base + soft_floor(loss - base, knee_db, s, np.maximum(dist * pixel_m, 1.0), knee_decay)).astype(np.float32)
 
-
-
 # %% ../nbs/02_synth.ipynb #0d1bc838
 def path_gain_db(buildings: np.ndarray,              # (H, W) bool building mask
                  tx_pos: tuple,                      # (row, col) of the Tx
