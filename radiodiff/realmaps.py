@@ -195,10 +195,13 @@ def bin_name(key) -> str:
     kind, (lo, hi) = key
     return f'{kind} {lo}-{hi}'
 
+def _group_rows(r: dict, m: dict, min_pixels: int) -> dict:
+    "`group_stats` per (kind, bin) of pooled `pixel_groups` `r` (real) against `m` (model), bins with `min_pixels` on both sides."
+    return {k: group_stats(r[k], m[k]) for k in r if len(r[k]) >= min_pixels and len(m[k]) >= min_pixels}
+
 def bin_stats(real, real_masks, model, model_masks, min_pixels: int = 1000) -> dict:
     "Per (kind, bin): `group_stats` of the real maps against the model's maps (both pooled), bins with `min_pixels` on both sides."
-    r, m = pixel_groups(real, buildings=real_masks), pixel_groups(model, buildings=model_masks)
-    return {k: group_stats(r[k], m[k]) for k in r if len(r[k]) >= min_pixels and len(m[k]) >= min_pixels}
+    return _group_rows(pixel_groups(real, buildings=real_masks), pixel_groups(model, buildings=model_masks), min_pixels)
 
 def bin_verdict(rows: dict, targets=REALISM_TARGETS) -> dict:
     "{statistic: {'tol', 'unit', 'bins', 'misses': {bin: gap model - real}}} of `bin_stats` rows: the bins outside each target."
@@ -232,11 +235,12 @@ def _hist_stats(h: np.ndarray) -> tuple:
     lo, hi = (int(np.searchsorted(c, j, side='right')) for j in (k, min(k + 1, n - 1)))   # the k-th and (k+1)-th smallest
     return float((np.arange(256) * h).sum() / n), lo + (pos - k) * (hi - lo), float(100 * c[DEEP_GRAY - 1] / n)
 
-def map_bootstrap(maps, masks, n: int = 1000, seed: int = 0) -> dict:
+def map_bootstrap(maps=None, masks=None, n: int = 1000, seed: int = 0, groups=None) -> dict:
     """Per NLOS bin: ((mean, p5, % darker than `DEEP_GRAY`) of the pooled pixels, their 2.5 % and their 97.5 % points
-    over `n` resamples of the maps with replacement): the map is the unit, its pixels are not independent draws."""
-    if not len(maps): raise ValueError("maps: need at least one map to resample")
-    per = [pixel_groups([g], buildings=[b]) for g, b in zip(maps, masks)]
+    over `n` resamples of the maps with replacement): the map is the unit, its pixels are not independent draws.
+    `groups`: each map's `pixel_groups`, when already computed (then `maps` and `masks` are not read)."""
+    per = [pixel_groups([g], buildings=[b]) for g, b in zip(maps or (), masks or ())] if groups is None else list(groups)
+    if not per: raise ValueError("maps: need at least one map to resample")
     rng, out = np.random.default_rng(seed), {}
     for key in per[0]:
         if key[0] != 'NLOS': continue
@@ -260,25 +264,29 @@ def realism_report(src,                      # folder of real bare gain maps (*.
     if int(n_boot) < 1: raise ValueError(f"n_boot={n_boot}: the intervals need at least 1 resample of the maps")
     files = read_bare_maps(src)
     size, names = files[0][1].shape[0], [n for n, _ in files]
-    syn, syn_masks = [], []
+    pool = lambda gs: {k: np.concatenate([g[k] for g in gs]) for k in gs[0]}      # pixel groups of several maps, pooled
+    syn_groups = []                                              # each map's pixel groups, computed once
     for m in tqdm(range(1, int(synthetic) + 1), desc='synthetic maps', disable=not progress, leave=False):
-        s = synth_map(m, seed=seed, tx=1, size=size)
-        b, t = s['buildings'], s['tx'][0]
-        syn.append(gain_to_gray(path_gain_db(b, t, **dpm), b, t) if dpm else s['gain'][0]); syn_masks.append(b)
+        s = synth_map(m, seed=seed, tx=1, size=size, **dpm)
+        syn_groups.append(pixel_groups(s['gain'], buildings=[s['buildings']]))
     maps = dict(files); masks = {n: building_mask(g) for n, g in files}
-    layouts = {n: gain_to_gray(path_gain_db(masks[n], tx_from_gain(g), **dpm), masks[n], tx_from_gain(g))
-               for n, g in tqdm(files, desc='real layouts', disable=not progress, leave=False)}
+    layouts, real_groups, layout_groups = {}, {}, {}
+    for n, g in tqdm(files, desc='real layouts', disable=not progress, leave=False):
+        t = tx_from_gain(g)
+        layouts[n] = gain_to_gray(path_gain_db(masks[n], t, **dpm), masks[n], t)
+        real_groups[n], layout_groups[n] = (pixel_groups([x], buildings=[masks[n]]) for x in (g, layouts[n]))
+    syn_pooled = pool(syn_groups)
     groups = {'all': names, **(split_halves(names) if len(names) >= 2 else {})}
     report = dict(maps=len(names), size=size, synthetic=int(synthetic), seed=seed, n_boot=n_boot, min_pixels=min_pixels,
                   dpm=dict(dpm), targets=[list(t) for t in REALISM_TARGETS], groups={})
     for gname, ns in groups.items():
-        real, rm = [maps[n] for n in ns], [masks[n] for n in ns]
+        real = pool([real_groups[n] for n in ns])
         models = {}
-        for mname, (mm, mk) in (('synthetic cities', (syn, syn_masks)), ('DPM on real layouts', ([layouts[n] for n in ns], rm))):
-            rows = bin_stats(real, rm, mm, mk, min_pixels)
+        for mname, mg in (('synthetic cities', syn_pooled), ('DPM on real layouts', pool([layout_groups[n] for n in ns]))):
+            rows = _group_rows(real, mg, min_pixels)
             models[mname] = dict(verdict=bin_verdict(rows), bins={bin_name(k): dict(n=int(s['n']), w1=s['w1'], ks=s['ks'],
                                  **{st: [float(x) for x in s[st]] for st in ('mean', 'p5', 'deep')}) for k, s in rows.items()})
-        boot = map_bootstrap(real, rm, n=n_boot, seed=seed)
+        boot = map_bootstrap(n=n_boot, seed=seed, groups=[real_groups[n] for n in ns])
         report['groups'][gname] = dict(names=list(ns), models=models,
                                        rmse_db=[rmse_db(layouts[n], maps[n], masks[n]) for n in ns],
                                        intervals={bin_name(k): dict(value=v.tolist(), lo=lo.tolist(), hi=hi.tolist())

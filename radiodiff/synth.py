@@ -338,7 +338,7 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
     entered = lambda v: _legs_loss(v, lut, building_db, more_buildings_db)
     log_d = lg(dist)
     loss = np.where(walls == 0, 10 * los_exponent * log_d, 10 * nlos_exponent * log_d + entered(walls))
-    free = walls == 0                                               # reached by a path free of buildings
+    free = (walls == 0) if knee_slope_through is not None else None # reached by a path free of buildings
     corners = city.corners
     turn = lambda phi: corner_db + turn_db * (phi * (2 / np.pi)) ** turn_exp
     if orders < 0: raise ValueError(f"orders={orders}: the number of corners a path may turn around (0, 1, 2, ...)")
@@ -354,7 +354,7 @@ def dominant_path_loss(city: CityRays,           # the tile (`CityRays(buildings
             leg = (10 * nlos_exponent * lg(length[:, None] + d_k) + extra[:, None]
                    + turn(_turn(t_k - heading[:, None])) + entered(w_k))
             loss[shade[:, 0], shade[:, 1]] = np.minimum(loss[shade[:, 0], shade[:, 1]], leg.min(0))
-            free[shade[:, 0], shade[:, 1]] |= (w_k == 0).any(0)
+            if free is not None: free[shade[:, 0], shade[:, 1]] |= (w_k == 0).any(0)
             if order == orders: break
             idx, length, extra, heading = _next_sources(city, counts, idx, length, extra, heading, used,
                                                         lambda l: 10 * nlos_exponent * lg(l), turn, corner_angles, max_sources)
@@ -417,8 +417,8 @@ def place_cars(streets: np.ndarray,  # (H, W) bool: where cars may stand
 def _save(a: np.ndarray, path: Path):
     Image.fromarray(a).save(path, compress_level=1)
 
-def synth_map(m: int, seed: int = 0, tx: int = 8, size: int = 256, cars: bool = False) -> dict:
-    "Map `m` of the synthetic set `seed`: buildings, Tx positions and 8-bit gains, as arrays (nothing written)."
+def synth_map(m: int, seed: int = 0, tx: int = 8, size: int = 256, cars: bool = False, **dpm) -> dict:
+    "Map `m` of the synthetic set `seed`: buildings, Tx positions and 8-bit gains (`dpm`: constants of `dominant_path_loss`), as arrays."
     rng = np.random.default_rng([int(seed), int(m)])
     buildings, streets = city_layout(size, rng)
     car_mask = place_cars(streets, rng, size) if cars else None
@@ -430,9 +430,9 @@ def synth_map(m: int, seed: int = 0, tx: int = 8, size: int = 256, cars: bool = 
     city = CityRays(buildings)                                 # shared by the map's transmitters
     out = {'buildings': buildings, 'cars': car_mask, 'tx': pos, 'gain': [], 'cars_gain': []}
     for p in pos:
-        gain = path_gain_db(buildings, p, city=city)
+        gain = path_gain_db(buildings, p, city=city, **dpm)
         out['gain'].append(gain_to_gray(gain, buildings, p))
-        if cars: out['cars_gain'].append(gain_to_gray(path_gain_db(buildings, p, cars=car_mask, city=city), buildings, p))
+        if cars: out['cars_gain'].append(gain_to_gray(path_gain_db(buildings, p, cars=car_mask, city=city, **dpm), buildings, p))
     return out
 
 # %% ../nbs/02_synth.ipynb #c9842852
