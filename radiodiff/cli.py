@@ -139,7 +139,7 @@ def dpm_overrides(items) -> dict:
 def cmd_realism(args):
     "The synthetic generator against a folder of real bare gain maps, per distance bin, for all of them and each half (nbs/09a_realmaps)."
     rep = realism_report(args.src, synthetic=args.synthetic, seed=args.seed, n_boot=args.boot, min_pixels=args.min_pixels,
-                         progress=True, **dpm_overrides(args.dpm))
+                         n_splits=args.splits, progress=True, **dpm_overrides(args.dpm))
     print(format_realism(rep), end='')
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -275,6 +275,8 @@ def _add_realism(sub):
     p.add_argument('--synthetic', type=int, default=48, help='synthetic city maps to set against them (default 48)')
     p.add_argument('--boot', type=int, default=1000, help='resamples of the real maps for the 95 %% intervals (default 1000)')
     p.add_argument('--min-pixels', type=int, default=1000, help='leave out bins with fewer pixels (default 1000)')
+    p.add_argument('--splits', type=int, default=200,
+                   help='random halves of the real maps scored against each other, the verdicts\' reference (default 200; 0: none)')
     p.add_argument('--dpm', action='append', metavar='KEY=VALUE',
                    help='a constant of the propagation for both models, e.g. orders=3 or corner_db=3 (repeatable; default: the generator\'s)')
     p.add_argument('--seed', type=int, default=0); p.add_argument('--json', help='write the whole report as JSON here')

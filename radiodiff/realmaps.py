@@ -23,8 +23,9 @@ from .sample import sample_split
 __all__ = ['DISTANCE_BINS', 'DEEP_GRAY', 'DB_PER_LEVEL', 'REALISM_TARGETS', 'FREE_SPACE_REAL', 'building_mask', 'tx_from_gain',
            'read_bare_maps', 'split_halves', 'layout_real', 'line_of_sight', 'pixel_groups', 'gray_profile',
            'wasserstein1', 'ks_distance', 'group_stats', 'rmse_db', 'bin_name', 'bin_stats', 'bin_verdict',
-           'verdict_line', 'format_verdict', 'building_sizes', 'map_bootstrap', 'realism_report', 'format_realism',
-           'free_space_transfer', 'evaluate_real', 'real_items', 'over_maps', 'falls_steadily', 'real_density_table']
+           'verdict_line', 'format_verdict', 'building_sizes', 'map_bootstrap', 'split_agreement', 'agreement_line',
+           'realism_report', 'format_realism', 'free_space_transfer', 'evaluate_real', 'real_items', 'over_maps',
+           'falls_steadily', 'real_density_table']
 
 # %% ../nbs/09a_realmaps.ipynb #454dbef8
 def _dilate(mask: np.ndarray, k: int = 3) -> np.ndarray:
@@ -250,6 +251,51 @@ def map_bootstrap(maps=None, masks=None, n: int = 1000, seed: int = 0, groups=No
         out[key] = (np.array(_hist_stats(hist.sum(0))), np.percentile(s, 2.5, axis=0), np.percentile(s, 97.5, axis=0))
     return out
 
+# %% ../nbs/09a_realmaps.ipynb #2eeec717
+def split_agreement(groups,                  # each map's `pixel_groups` (one dict per map)
+                    size: int = None,         # maps per scored set; None: half of them
+                    against: str = 'other',   # the model: 'other' (a disjoint set of `size` other maps) or 'all' (every map)
+                    n_splits: int = 200,      # random draws
+                    seed: int = 0,
+                    min_pixels: int = 1000,   # bins with fewer pixels on either side are left out, as in `bin_stats`
+                    targets=REALISM_TARGETS) -> dict:
+    """Real maps as the model of real maps: over `n_splits` random sets of `size` maps, scored by `bin_verdict` against
+    `against`, per statistic the bins within its target per draw (a list), their share over all draws, and the share of
+    draws that meet every target in every bin (JSON-able)."""
+    per = list(groups); n = len(per)
+    size = n // 2 if size is None else int(size)
+    if against not in ('other', 'all'): raise ValueError(f"against={against!r}: 'other' (a disjoint set of other maps) or 'all' (every map)")
+    need = 2 * size if against == 'other' else size
+    if size < 1 or need > n: raise ValueError(f"size={size}: against={against!r} needs {need} maps, there are {n}")
+    if int(n_splits) < 1: raise ValueError(f"n_splits={n_splits}: need at least 1 draw")
+    col = {'mean': 0, 'p5': 1, 'deep': 2}
+    for key, _, _ in targets:
+        if key not in col: raise ValueError(f"targets: unknown statistic {key!r} (one of {', '.join(col)})")
+    hist = {k: np.stack([np.bincount(np.asarray(p[k]).astype(np.int64), minlength=256) for p in per]) for k in per[0]}
+    rng = np.random.default_rng(seed)
+    met = {key: [] for key, _, _ in targets}; bins, every = [], 0
+    for _ in range(int(n_splits)):
+        perm = rng.permutation(n)
+        scored, model = perm[:size], (perm[size:2 * size] if against == 'other' else perm)
+        ok = {key: 0 for key in met}; nb = 0
+        for h in hist.values():
+            hs, hm = h[scored].sum(0), h[model].sum(0)
+            if hs.sum() < min_pixels or hm.sum() < min_pixels: continue
+            s, m = _hist_stats(hs), _hist_stats(hm); nb += 1
+            for key, tol, _ in targets: ok[key] += abs(m[col[key]] - s[col[key]]) <= tol
+        for key in met: met[key].append(int(ok[key]))
+        bins.append(nb); every += all(ok[key] == nb for key in met)
+    total = max(sum(bins), 1)
+    return dict(maps=n, size=size, against=against, n_splits=int(n_splits), bins=bins,
+                stats={key: dict(met=v, share=sum(v) / total) for key, v in met.items()}, every=every / int(n_splits))
+
+def agreement_line(a: dict) -> str:
+    "A `split_agreement` as one line: per statistic the median bins met per draw [quartiles], and the draws that meet every target."
+    nb = int(np.median(a['bins']))
+    parts = [f"{key} {np.median(s['met']):g}/{nb} [{np.percentile(s['met'], 25):g}-{np.percentile(s['met'], 75):g}]"
+             for key, s in a['stats'].items()]
+    return f"{', '.join(parts)} bins within target; every target met in {100 * a['every']:.0f} % of {a['n_splits']} draws"
+
 # %% ../nbs/09a_realmaps.ipynb #bc3d35df
 # tested below: with format_realism, on a folder of our own synthetic maps
 def realism_report(src,                      # folder of real bare gain maps (*.png: buildings 0, Tx the brightest pixel)
@@ -257,11 +303,13 @@ def realism_report(src,                      # folder of real bare gain maps (*.
                    seed: int = 0,            # the synthetic set and the resampling
                    n_boot: int = 1000,       # resamples of the maps for the intervals
                    min_pixels: int = 1000,   # bins with fewer pixels (real or model) are left out
+                   n_splits: int = 200,      # random halves for the real maps' agreement with each other (`split_agreement`; 0: none)
                    progress: bool = True,
                    **dpm) -> dict:           # constants of `dominant_path_loss` for both models (default `DPM_DEFAULTS`)
     "The generator against the real maps of `src`, for all of them and for each half: bin statistics, verdicts, RMSE, intervals (JSON-able)."
     if int(synthetic) < 1: raise ValueError(f"synthetic={synthetic}: set at least 1 synthetic map against the real ones")
     if int(n_boot) < 1: raise ValueError(f"n_boot={n_boot}: the intervals need at least 1 resample of the maps")
+    if int(n_splits) < 0: raise ValueError(f"n_splits={n_splits}: the random halves for the real maps' own agreement (0: none)")
     files = read_bare_maps(src)
     size, names = files[0][1].shape[0], [n for n, _ in files]
     pool = lambda gs: {k: np.concatenate([g[k] for g in gs]) for k in gs[0]}      # pixel groups of several maps, pooled
@@ -278,7 +326,10 @@ def realism_report(src,                      # folder of real bare gain maps (*.
     syn_pooled = pool(syn_groups)
     groups = {'all': names, **(split_halves(names) if len(names) >= 2 else {})}
     report = dict(maps=len(names), size=size, synthetic=int(synthetic), seed=seed, n_boot=n_boot, min_pixels=min_pixels,
-                  dpm=dict(dpm), targets=[list(t) for t in REALISM_TARGETS], groups={})
+                  dpm=dict(dpm), targets=[list(t) for t in REALISM_TARGETS], groups={}, agreement=None)
+    if int(n_splits) and len(names) >= 4:                        # what real maps meet against real maps: the targets' noise
+        report['agreement'] = {a: split_agreement([real_groups[n] for n in names], against=a, n_splits=int(n_splits), seed=seed,
+                                                  min_pixels=min_pixels) for a in ('other', 'all')}
     for gname, ns in groups.items():
         real = pool([real_groups[n] for n in ns])
         models = {}
@@ -299,6 +350,11 @@ def format_realism(report: dict) -> str:
     tg = ', '.join(f'{k} within {t:g} {u}' for k, t, u in report['targets'])
     lines = [f"{report['maps']} real maps ({report['size']} px) against {report['synthetic']} synthetic city maps (seed {report['seed']})"
              f" and our propagation on the real layouts; constants {report['dpm'] or 'DPM_DEFAULTS'}", f"targets per bin: {tg}"]
+    if report.get('agreement'):
+        o, a = report['agreement']['other'], report['agreement']['all']
+        lines += [f"real maps as the model of real maps ({o['n_splits']} random sets of {o['size']} of these maps, a half's size:"
+                  " what a half's verdicts are read against):",
+                  f"  {'against %d others' % o['size']:18s} {agreement_line(o)}", f"  {'against all %d' % a['maps']:18s} {agreement_line(a)}"]
     for gname, g in report['groups'].items():
         v = g['models']; e = g['rmse_db']
         lines += ['', f"{gname} ({len(g['names'])} maps)"]
