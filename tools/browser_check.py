@@ -19,7 +19,7 @@ JupyterLab runs in a temporary folder with its own settings, workspaces and runt
 the user's Jupyter folders), with news and update checks off, and is stopped at the end with its kernels.
 """
 import argparse, contextlib, hashlib, importlib.util, io, json, os, shutil, socket, subprocess, sys, tempfile
-import time, urllib.request
+import time, urllib.parse, urllib.request
 from pathlib import Path
 
 SKIP = 77   # the automake convention for "skipped"
@@ -217,7 +217,7 @@ def shoot_page(page_path: Path, shot: Path, at: str = None, width: int = 1100, h
         # what a page loads from the network (nbconvert's template: require.js, mermaid from CDNs) cannot load here:
         # listed, not counted as problems; what fails locally is
         remote = sorted({u for u in failed if not u.startswith('file:')})
-        hosts = {u.split('/')[2] for u in remote}
+        hosts = {urllib.parse.urlsplit(u).netloc for u in remote} - {''}   # data: and about: URLs have no host
         res['not_loaded_offline'] = remote
         res['problems'] += [f'broken image: {b}' for b in broken] + [f'not loaded: {u}' for u in failed if u.startswith('file:')]
         res['problems'] += [c for c in console if not ('Failed to load resource' in c and remote)
