@@ -24,8 +24,8 @@ __all__ = ['DISTANCE_BINS', 'DEEP_GRAY', 'DB_PER_LEVEL', 'REALISM_TARGETS', 'FRE
            'read_bare_maps', 'split_halves', 'layout_real', 'line_of_sight', 'pixel_groups', 'gray_profile',
            'wasserstein1', 'ks_distance', 'group_stats', 'rmse_db', 'bin_name', 'bin_stats', 'bin_verdict',
            'verdict_line', 'format_verdict', 'building_sizes', 'map_bootstrap', 'split_agreement', 'agreement_line',
-           'realism_report', 'format_realism', 'free_space_transfer', 'evaluate_real', 'real_items', 'over_maps',
-           'falls_steadily', 'real_density_table']
+           'miss_maps', 'realism_report', 'format_realism', 'free_space_transfer', 'evaluate_real', 'real_items',
+           'over_maps', 'falls_steadily', 'real_density_table']
 
 # %% ../nbs/09a_realmaps.ipynb #454dbef8
 def _dilate(mask: np.ndarray, k: int = 3) -> np.ndarray:
@@ -292,9 +292,30 @@ def split_agreement(groups,                  # each map's `pixel_groups` (one di
 def agreement_line(a: dict) -> str:
     "A `split_agreement` as one line: per statistic the median bins met per draw [quartiles], and the draws that meet every target."
     nb = int(np.median(a['bins']))
-    parts = [f"{key} {np.median(s['met']):g}/{nb} [{np.percentile(s['met'], 25):g}-{np.percentile(s['met'], 75):g}]"
+    q = lambda v, at: int(np.percentile(v, at, method='nearest'))             # quartiles of whole bins
+    parts = [f"{key} {np.median(s['met']):g}/{nb} [{q(s['met'], 25)}-{q(s['met'], 75)}]"
              for key, s in a['stats'].items()]
     return f"{', '.join(parts)} bins within target; every target met in {100 * a['every']:.0f} % of {a['n_splits']} draws"
+
+# %% ../nbs/09a_realmaps.ipynb #899f6bfa
+def miss_maps(real: dict,         # {map name: its `pixel_groups`}, the real maps of a group
+              model,              # {map name: `pixel_groups`} on the same layouts, or one pooled `pixel_groups` (other maps)
+              bins,               # bin names whose mean misses (`bin_name`; e.g. a `bin_verdict`'s mean misses)
+              top: int = 3) -> dict:
+    """Per bin of `bins`: the `top` maps whose terms n_i / N (m_i - r_i) of the mean gap (model - real) are largest in
+    size, as [name, term in gray levels, pixels, real mean, model mean], largest first (JSON-able)."""
+    out = {}
+    for key in next(iter(real.values())):
+        if bin_name(key) not in bins: continue
+        n = {k: len(g[key]) for k, g in real.items() if len(g[key])}
+        tot = sum(n.values())
+        rows = []
+        for k in n:
+            r = float(np.mean(real[k][key])); m = model[k][key] if isinstance(model, dict) and k in model else model[key]
+            mm = float(np.mean(m))
+            rows.append([k, n[k] / tot * (mm - r), n[k], r, mm])
+        out[bin_name(key)] = sorted(rows, key=lambda x: -abs(x[1]))[:top]
+    return out
 
 # %% ../nbs/09a_realmaps.ipynb #bc3d35df
 # tested below: with format_realism, on a folder of our own synthetic maps
@@ -337,6 +358,8 @@ def realism_report(src,                      # folder of real bare gain maps (*.
             rows = _group_rows(real, mg, min_pixels)
             models[mname] = dict(verdict=bin_verdict(rows), bins={bin_name(k): dict(n=int(s['n']), w1=s['w1'], ks=s['ks'],
                                  **{st: [float(x) for x in s[st]] for st in ('mean', 'p5', 'deep')}) for k, s in rows.items()})
+            per_map = syn_pooled if mname == 'synthetic cities' else {n: layout_groups[n] for n in ns}   # the maps behind a miss
+            models[mname]['behind'] = miss_maps({n: real_groups[n] for n in ns}, per_map, models[mname]['verdict']['mean']['misses'])
         boot = map_bootstrap(n=n_boot, seed=seed, groups=[real_groups[n] for n in ns])
         report['groups'][gname] = dict(names=list(ns), models=models,
                                        rmse_db=[rmse_db(layouts[n], maps[n], masks[n]) for n in ns],
@@ -358,7 +381,10 @@ def format_realism(report: dict) -> str:
     for gname, g in report['groups'].items():
         v = g['models']; e = g['rmse_db']
         lines += ['', f"{gname} ({len(g['names'])} maps)"]
-        for mname, res in v.items(): lines.append(f"  {mname:20s} {verdict_line(res['verdict'])}")
+        for mname, res in v.items():
+            lines.append(f"  {mname:20s} {verdict_line(res['verdict'])}")
+            for b, rows in res.get('behind', {}).items():
+                lines.append(f"    {b} mean, by map: " + ', '.join(f"{m} {t:+.1f} ({n} px, real {r:.0f}, model {x:.0f})" for m, t, n, r, x in rows))
         lines.append(f"  {'DPM on real layouts':20s} RMSE {np.mean(e):.2f} dB per map (range {min(e):.2f}-{max(e):.2f})")
         lines.append(f"  {'NLOS bin':12s} {'mean real [95 %] synthetic':>34s} {'p5 real [95 %] synthetic':>28s} {'% < 26 real [95 %] synthetic':>36s}")
         syn = v['synthetic cities']['bins']
