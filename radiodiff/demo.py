@@ -24,7 +24,8 @@ from .evaluate import calibration_text, evaluate_dirs
 from .figures import ERROR_MAX, error_by_distance, plot_error_vs_distance
 from .load import load_model
 from .maps import gain_dir, read_condition, read_map
-from .realmaps import evaluate_real, layout_real, line_of_sight, read_bare_maps
+from .realmaps import layout_real, line_of_sight, read_bare_maps
+from .transfer import evaluate_real
 from .sample import sample_split
 from .synth import write_synthetic
 from .trainer import train
@@ -42,7 +43,7 @@ def _calibration_lines(cal: dict, k: int) -> list:
 
 # %% ../nbs/11a_demo.ipynb #ef87889d
 def _real_lines(real: dict, keys: list) -> list:
-    "The report's section on the real maps: `realmaps.evaluate_real`'s result `real` (with 'source'), columns `keys`."
+    "The report's section on the real maps: `transfer.evaluate_real`'s result `real` (with 'source'), columns `keys`."
     rm, rf = real['model'], real['free_space_real_fit']
     beats = rm['nmse'] < rf['nmse']
     return ['', f"## Real maps ({real.get('source', 'real')})", '',
@@ -125,7 +126,7 @@ def _distance_figure(pred_dir, data_root, names, window, path, bins: int = 8) ->
 # %% ../nbs/11a_demo.ipynb #a5b9a29b
 def write_demo_report(out, summary: dict, timings: Optional[dict] = None, peak_mb: Optional[float] = None,
                       notes: Optional[list] = None,
-                      real: Optional[dict] = None,   # `realmaps.evaluate_real`'s result, with 'source' (the folder), or None
+                      real: Optional[dict] = None,   # `transfer.evaluate_real`'s result, with 'source' (the folder), or None
                       comparison: Optional[dict] = None,   # `compare.compare_predictions`' result: the one table
                       num_samples: int = 1,          # samples per map of the diffusion model (for the uncertainty section)
                       distance: Optional[dict] = None,   # `figures.error_by_distance` of the model (figure: eval/error_distance.png)
@@ -246,7 +247,7 @@ def run_demo(out='runs/demo', maps=48, tx=16, vae_steps=150, ldm_steps=800, samp
 from .active import DENSITIES, KINDS, active_rounds, density_table
 from .data import build_dataset
 from .maps import db_window
-from .realmaps import falls_steadily, over_maps, real_density_table
+from .transfer import falls_steadily, over_maps, real_density_table
 from .stats import paired_difference
 
 # %% ../nbs/11a_demo.ipynb #348305d1
