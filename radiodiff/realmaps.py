@@ -18,8 +18,8 @@ from tqdm.auto import tqdm
 __all__ = ['DISTANCE_BINS', 'DEEP_GRAY', 'DB_PER_LEVEL', 'REALISM_TARGETS', 'building_mask', 'tx_from_gain', 'read_bare_maps',
            'split_halves', 'layout_real', 'line_of_sight', 'pixel_groups', 'gray_profile', 'wasserstein1',
            'ks_distance', 'group_stats', 'rmse_db', 'bin_name', 'bin_stats', 'bin_verdict', 'verdict_line',
-           'format_verdict', 'building_sizes', 'map_bootstrap', 'split_agreement', 'agreement_line', 'miss_maps',
-           'realism_report', 'format_realism']
+           'format_verdict', 'building_sizes', 'map_bootstrap', 'split_agreement', 'agreement_line', 'as_close_as',
+           'miss_maps', 'realism_report', 'format_realism']
 
 # %% ../nbs/09a_realmaps.ipynb #454dbef8
 def _dilate(mask: np.ndarray, k: int = 3) -> np.ndarray:
@@ -291,6 +291,15 @@ def agreement_line(a: dict) -> str:
              for key, s in a['stats'].items()]
     return f"{', '.join(parts)} bins within target; every target met in {100 * a['every']:.0f} % of {a['n_splits']} draws"
 
+def as_close_as(verdict: dict, agreement: dict) -> dict:
+    """{statistic: share of `split_agreement`'s draws whose share of bins within target is at most the `bin_verdict`'s}:
+    how often real maps come no closer to real maps than the model does (1: never closer; 0: always)."""
+    out = {}
+    for key, s in agreement['stats'].items():
+        v = verdict[key]; mine = (v['bins'] - len(v['misses'])) / max(v['bins'], 1)
+        out[key] = float(np.mean([m / max(b, 1) <= mine + 1e-12 for m, b in zip(s['met'], agreement['bins'])]))
+    return out
+
 # %% ../nbs/09a_realmaps.ipynb #899f6bfa
 def miss_maps(real: dict,         # {map name: its `pixel_groups`}, the real maps of a group
               model,              # {map name: `pixel_groups`} on the same layouts, or one pooled `pixel_groups` (other maps)
@@ -354,6 +363,8 @@ def realism_report(src,                      # folder of real bare gain maps (*.
                                  **{st: [float(x) for x in s[st]] for st in ('mean', 'p5', 'deep')}) for k, s in rows.items()})
             per_map = syn_pooled if mname == 'synthetic cities' else {n: layout_groups[n] for n in ns}   # the maps behind a miss
             models[mname]['behind'] = miss_maps({n: real_groups[n] for n in ns}, per_map, models[mname]['verdict']['mean']['misses'])
+            if report['agreement'] and gname != 'all':                   # a half against what real halves meet
+                models[mname]['vs_real'] = {a: as_close_as(models[mname]['verdict'], g) for a, g in report['agreement'].items()}
         boot = map_bootstrap(n=n_boot, seed=seed, groups=[real_groups[n] for n in ns])
         report['groups'][gname] = dict(names=list(ns), models=models,
                                        rmse_db=[rmse_db(layouts[n], maps[n], masks[n]) for n in ns],
@@ -377,6 +388,11 @@ def format_realism(report: dict) -> str:
         lines += ['', f"{gname} ({len(g['names'])} maps)"]
         for mname, res in v.items():
             lines.append(f"  {mname:20s} {verdict_line(res['verdict'])}")
+            if res.get('vs_real'):
+                o, a = res['vs_real']['other'], res['vs_real']['all']
+                lines.append(f"    as close as real maps or closer in {', '.join(f'{k} {100 * v:.0f} %' for k, v in o.items())} of the draws"
+                             f" against {report['agreement']['other']['size']} others ({', '.join(f'{100 * v:.0f} %' for v in a.values())}"
+                             f" against all {report['maps']})")
             for b, rows in res.get('behind', {}).items():
                 lines.append(f"    {b} mean, by map: " + ', '.join(f"{m} {t:+.1f} ({n} px, real {r:.0f}, model {x:.0f})" for m, t, n, r, x in rows))
         lines.append(f"  {'DPM on real layouts':20s} RMSE {np.mean(e):.2f} dB per map (range {min(e):.2f}-{max(e):.2f})")
